@@ -1,0 +1,69 @@
+import type { TokenwardError } from './errors.js';
+import type { JwtClaims } from './tokens.js';
+
+/** Why a session ended. */
+export type LogoutReason =
+  /** `logout()` was called in this tab. */
+  | 'user'
+  /** Another tab logged out. */
+  | 'other-tab'
+  /** The session ran out while no valid token was held (the refresh was refused on restore or after expiry). */
+  | 'expired'
+  /** The server refused the refresh (`invalid_grant`) while the session was in use. */
+  | 'refresh-rejected'
+  /** No activity in any tab for `idleTimeout` seconds. */
+  | 'idle'
+  /** The stored session could not be decrypted or validated. */
+  | 'storage-corrupted';
+
+/** Where a change came from: this tab's own call, or a message from another tab. */
+export type ChangeSource = 'this-tab' | 'other-tab';
+
+export interface SessionEvents {
+  login: { readonly claims: JwtClaims | null; readonly expiresAt: number; readonly source: ChangeSource };
+  refresh: { readonly claims: JwtClaims | null; readonly expiresAt: number; readonly source: ChangeSource };
+  logout: { readonly reason: LogoutReason };
+  /** The access token expired and no fresh one could be had yet; the session is kept and retried. */
+  expired: { readonly expiresAt: number };
+  error: { readonly error: TokenwardError };
+  'storage-corrupted': { readonly error: TokenwardError };
+  /** `idleTimeout` is about to end the session; `logoutAt` is when (ms since epoch). */
+  'idle-warning': { readonly logoutAt: number };
+}
+
+export type SessionEventName = keyof SessionEvents;
+export type SessionEventHandler<K extends SessionEventName> = (event: SessionEvents[K]) => void;
+
+export interface Emitter<E> {
+  on<K extends keyof E>(name: K, handler: (event: E[K]) => void): () => void;
+  emit<K extends keyof E>(name: K, event: E[K]): void;
+  clear(): void;
+}
+
+/**
+ * A tiny typed emitter. A handler that throws must not break the session or the other
+ * handlers, so its error is rethrown on a fresh task where the app's error reporting sees it.
+ */
+export function createEmitter<E>(): Emitter<E> {
+  const handlers = new Map<keyof E, Set<(event: never) => void>>();
+  return {
+    on(name, handler) {
+      let set = handlers.get(name);
+      if (!set) handlers.set(name, (set = new Set()));
+      set.add(handler as (event: never) => void);
+      return () => set.delete(handler as (event: never) => void);
+    },
+    emit(name, event) {
+      for (const handler of [...(handlers.get(name) ?? [])]) {
+        try {
+          (handler as (event: E[typeof name]) => void)(event);
+        } catch (error) {
+          setTimeout(() => {
+            throw error;
+          });
+        }
+      }
+    },
+    clear: () => handlers.clear(),
+  };
+}

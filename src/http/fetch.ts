@@ -1,0 +1,53 @@
+import type { SessionMode } from '../tokens.js';
+import { csrfHeader, isUnsafeMethod, type CsrfOptions } from './csrf.js';
+
+/** What the authenticated fetch needs from the session. */
+export interface AuthFetchDeps {
+  readonly mode: SessionMode;
+  readonly csrf: CsrfOptions | false;
+  /** True for baseUrl's origin and the trusted origins: only they see credentials. */
+  isTrusted(url: string): boolean;
+  /** The bearer token to send (refreshing first when due), or null without a session. */
+  accessToken(): Promise<string | null>;
+  /** Increases whenever the session's credentials change. */
+  credentialVersion(): number;
+  /**
+   * After a 401 on a request sent with credential version `sentVersion`: makes fresh
+   * credentials available (refreshing unless someone already did) and says if a retry is worth it.
+   */
+  recover(sentVersion: number): Promise<boolean>;
+}
+
+/**
+ * A fetch-compatible function that authenticates requests to trusted origins: bearer token
+ * (bearer mode), credentials included, CSRF header on unsafe methods; on a 401 it refreshes
+ * once (shared with every other caller) and retries once. A second 401 goes to the caller.
+ * Requests to any other origin pass through untouched. The global fetch is never patched.
+ */
+export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
+  async function send(request: Request): Promise<{ response: Response; version: number }> {
+    const headers = new Headers(request.headers);
+    if (deps.mode === 'bearer') {
+      const token = await deps.accessToken();
+      if (token) headers.set('Authorization', `Bearer ${token}`);
+    }
+    if (isUnsafeMethod(request.method)) {
+      for (const [name, value] of Object.entries(csrfHeader(deps.csrf))) headers.set(name, value);
+    }
+    // Read after the token: accessToken() may have just refreshed.
+    const version = deps.credentialVersion();
+    const response = await fetch(new Request(request, { headers, credentials: 'include' }));
+    return { response, version };
+  }
+
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (!deps.isTrusted(request.url)) return fetch(request);
+    // Keep an unread copy of the body for the one retry.
+    const retry = request.clone();
+    const first = await send(request);
+    if (first.response.status !== 401 || !(await deps.recover(first.version))) return first.response;
+    await first.response.body?.cancel();
+    return (await send(retry)).response;
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * Decides which origins may receive credentials: the bearer token, cookies of a
+ * cross-origin API (credentials: 'include') and the CSRF header. Everything else gets the
+ * request exactly as the app wrote it.
+ */
+export function createOriginPolicy(baseUrl: string | undefined, trustedOrigins: readonly string[]): (url: string) => boolean {
+  const trusted = new Set<string>();
+  for (const origin of [...(baseUrl ? [baseUrl] : []), ...trustedOrigins]) {
+    trusted.add(new URL(origin).origin);
+  }
+  return (url) => {
+    try {
+      return trusted.has(new URL(url).origin);
+    } catch {
+      return false;
+    }
+  };
+}

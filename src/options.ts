@@ -1,0 +1,60 @@
+import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
+import type { Endpoints } from './http/auth-api.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
+import type { SessionMode } from './tokens.js';
+
+export type StorageKind = 'indexeddb' | 'memory';
+
+/** Everything createSession accepts. Every field is optional; defaults fit the reference server. */
+export interface SessionOptions {
+  /** Origin (and base path) of the auth server. Default: `location.origin`. */
+  baseUrl?: string;
+  /** Paths of the session endpoints, resolved against baseUrl. */
+  endpoints?: Partial<Endpoints>;
+  /** `bearer`: the access token comes in the body and goes out as a header. `cookie`: the server session cookie is the only credential. */
+  mode?: SessionMode;
+  /** The double-submit cookie and header; `false` to send none. Django: `{ cookie: 'csrftoken', header: 'X-CSRFToken' }`. */
+  csrf?: CsrfOptions | false;
+  /** Seconds before expiry to refresh (capped at half the token lifetime). Default 30. */
+  refreshLeeway?: number;
+  /** `indexeddb` (encrypted) keeps the session across reloads; `memory` keeps nothing. Default `indexeddb`. */
+  storage?: StorageKind;
+  /** Namespaces the database and the cross-tab channel. Default `tokenward`. */
+  name?: string;
+  /** Other origins that may receive the bearer token, cookies and CSRF header. */
+  trustedOrigins?: readonly string[];
+  /** Milliseconds before a login, refresh or logout call counts as timed out. Default 10000. */
+  timeout?: number;
+  /** Backoff for transient refresh failures, in milliseconds. Default `{ base: 1000, cap: 60000 }`. */
+  backoff?: Partial<BackoffOptions>;
+}
+
+export interface ResolvedOptions {
+  readonly baseUrl: string | undefined;
+  readonly endpoints: Endpoints;
+  readonly mode: SessionMode;
+  readonly csrf: CsrfOptions | false;
+  readonly refreshLeeway: number;
+  readonly storage: StorageKind;
+  readonly name: string;
+  readonly trustedOrigins: readonly string[];
+  readonly timeout: number;
+  readonly backoff: BackoffOptions;
+}
+
+const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
+
+export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  return {
+    baseUrl: options.baseUrl ?? globalThis.location?.origin,
+    endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
+    mode: options.mode ?? 'bearer',
+    csrf: options.csrf === undefined ? DEFAULT_CSRF : options.csrf,
+    refreshLeeway: options.refreshLeeway ?? 30,
+    storage: options.storage ?? 'indexeddb',
+    name: options.name ?? 'tokenward',
+    trustedOrigins: options.trustedOrigins ?? [],
+    timeout: options.timeout ?? 10_000,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+  };
+}

@@ -1,0 +1,311 @@
+import ky, { type KyInstance } from 'ky';
+import { TokenwardError, toTokenwardError } from './errors.js';
+import { createEmitter, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
+import { createAuthApi, type AuthApi } from './http/auth-api.js';
+import { createAuthFetch } from './http/fetch.js';
+import { createOriginPolicy } from './http/origins.js';
+import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
+import { backoffDelay } from './refresh/backoff.js';
+import { noLock, type RefreshLock } from './refresh/lock.js';
+import { createScheduler, type Scheduler } from './refresh/scheduler.js';
+import { singleFlight } from './refresh/single-flight.js';
+import { refreshDueAt } from './refresh/timing.js';
+import { onWake } from './refresh/wake.js';
+import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
+import { createMemoryVault } from './storage/memory.js';
+import type { Vault } from './storage/vault.js';
+import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
+
+/** The body sent to the login endpoint, as JSON. */
+export type LoginCredentials = Readonly<Record<string, unknown>>;
+
+/** A signed-in session in a single-page app, from login to a logout that leaves nothing behind. */
+export interface Session {
+  /** Resolves once the stored session was read (and, if its token had expired, one refresh was tried). Never rejects. */
+  readonly ready: Promise<void>;
+  /** A ky instance that authenticates requests to trusted origins, refreshing on 401 and retrying once. */
+  readonly http: KyInstance;
+  /** The same behaviour as `http`, as a drop-in `fetch`. The global fetch is never patched. */
+  readonly fetch: typeof fetch;
+  /** The current snapshot; the same object until something changes. */
+  getState(): SessionState;
+  /** Calls `listener` with each new snapshot; returns the unsubscribe function. */
+  subscribe(listener: Listener<SessionState>): () => void;
+  /** Listens to a session event; returns the function that stops listening. */
+  on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void;
+  /** POSTs the credentials to the login endpoint and starts a session. Rejects with `login_failed` on wrong credentials. */
+  login(credentials: LoginCredentials): Promise<void>;
+  /** Starts a session from a token response obtained by another flow. Rejects with `invalid_response` and changes nothing if it is malformed. */
+  setTokens(response: TokenResponse): Promise<void>;
+  /**
+   * A valid access token, or null without a session (and always null in cookie mode).
+   * Refreshes first when the token has expired; rejects with a TokenwardError when no valid
+   * token can be had right now (the session is kept and retried in the background).
+   */
+  getAccessToken(): Promise<string | null>;
+  /** Refreshes now, joining a refresh already in flight. */
+  refresh(): Promise<void>;
+  /** Ends the session: locally at once, then at the server and in storage. Never rejects for a server failure (that is an `error` event). */
+  logout(): Promise<void>;
+  /** Stops timers, listeners and requests in flight. The session cannot be used afterwards. */
+  dispose(): void;
+}
+
+export function createSession(options: SessionOptions = {}): Session {
+  return new TokenwardSession(resolveOptions(options));
+}
+
+type TokenEvent = 'login' | 'refresh';
+
+class TokenwardSession implements Session {
+  readonly ready: Promise<void>;
+  readonly fetch: typeof fetch;
+  readonly http: KyInstance;
+
+  readonly #options: ResolvedOptions;
+  readonly #state = createStore<SessionState>(INITIAL_STATE);
+  readonly #events = createEmitter<SessionEvents>();
+  readonly #api: AuthApi;
+  readonly #vault: Vault = createMemoryVault();
+  readonly #lock: RefreshLock = noLock;
+  readonly #scheduler: Scheduler;
+  /** Aborted by dispose(): cancels requests in flight, which also releases a held lock. */
+  readonly #lifetime = new AbortController();
+  readonly #stopWake: () => void;
+  readonly #refresh = singleFlight(() => this.#runRefresh());
+
+  #tokens: TokenSet | null = null;
+  /** Counts session boundaries (login, logout); work started in an older generation is dropped. */
+  #generation = 0;
+  /** Counts credential changes, so a 401 can tell whether someone already refreshed since it was sent. */
+  #version = 0;
+  /** Until then, getAccessToken() answers from memory: the hot path reads nothing else. */
+  #freshUntil = 0;
+  #failures = 0;
+  #retryAt = 0;
+  #expiredNotified: number | null = null;
+  #disposed = false;
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#api = createAuthApi(options);
+    this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
+    this.fetch = createAuthFetch({
+      mode: options.mode,
+      csrf: options.csrf,
+      isTrusted: createOriginPolicy(options.baseUrl, options.trustedOrigins),
+      accessToken: () => this.getAccessToken(),
+      credentialVersion: () => this.#version,
+      recover: (sentVersion) => this.#recover(sentVersion),
+    });
+    this.http = ky.create({ fetch: this.fetch });
+    this.#stopWake = onWake(() => this.#scheduler.check());
+    this.ready = this.#restore();
+  }
+
+  getState = (): SessionState => this.#state.get();
+
+  subscribe = (listener: Listener<SessionState>): (() => void) => this.#state.subscribe(listener);
+
+  on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void {
+    return this.#events.on(name, handler);
+  }
+
+  async login(credentials: LoginCredentials): Promise<void> {
+    this.#assertAlive();
+    await this.ready;
+    const generation = ++this.#generation;
+    const tokens = await this.#api.login(credentials, this.#lifetime.signal);
+    await this.#commit(tokens, generation, 'login');
+  }
+
+  async setTokens(response: TokenResponse): Promise<void> {
+    this.#assertAlive();
+    await this.ready;
+    const tokens = parseTokenResponse(response, this.#options.mode, { receivedAt: Date.now() });
+    await this.#commit(tokens, ++this.#generation, 'login');
+  }
+
+  getAccessToken(): Promise<string | null> {
+    const tokens = this.#tokens;
+    if (tokens !== null && Date.now() < this.#freshUntil) return Promise.resolve(tokens.accessToken);
+    return this.#accessTokenSlowly();
+  }
+
+  async refresh(): Promise<void> {
+    this.#assertAlive();
+    await this.ready;
+    if (!this.#tokens) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+    await this.#refresh();
+  }
+
+  async logout(): Promise<void> {
+    this.#assertAlive();
+    await this.#end('user');
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#lifetime.abort();
+    this.#scheduler.dispose();
+    this.#stopWake();
+    this.#events.clear();
+  }
+
+  async #restore(): Promise<void> {
+    const generation = this.#generation;
+    let stored;
+    try {
+      stored = await this.#vault.load();
+    } catch (error) {
+      this.#events.emit('storage-corrupted', { error: toTokenwardError(error, 'storage_corrupted') });
+      return this.#end('storage-corrupted');
+    }
+    // A logout during the read owns the state now.
+    if (generation !== this.#generation || this.#disposed) return;
+    this.#generation = Math.max(this.#generation, stored?.generation ?? 0);
+    const tokens = stored?.tokens;
+    if (!tokens) {
+      this.#state.update({ status: 'unauthenticated' });
+    } else if (Date.now() < tokens.expiresAt) {
+      this.#adopt(tokens, null);
+    } else {
+      this.#tokens = tokens;
+      await this.#refresh().catch(() => undefined);
+      // A transient failure keeps the session: the server has not said it is over.
+      if (this.#tokens === tokens) {
+        this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims });
+      }
+    }
+  }
+
+  async #accessTokenSlowly(): Promise<string | null> {
+    this.#assertAlive();
+    await this.ready;
+    const tokens = this.#tokens;
+    if (!tokens) return null;
+    if (Date.now() < tokens.expiresAt) {
+      // Still valid but due: hand it out and let the refresh run behind it.
+      this.#scheduler.check();
+      return tokens.accessToken;
+    }
+    const { error } = this.#state.get();
+    // Backing off after a failure: answer now rather than hammer the server or hang.
+    if (error && Date.now() < this.#retryAt) throw error;
+    try {
+      await this.#refresh();
+    } catch (failure) {
+      if (!this.#tokens) return null;
+      throw failure;
+    }
+    return this.#tokens?.accessToken ?? null;
+  }
+
+  async #runRefresh(): Promise<void> {
+    const generation = this.#generation;
+    const sent = this.#tokens;
+    if (!sent) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+    this.#state.update({ refreshing: true });
+    try {
+      await this.#lock.run(async (lockSignal) => {
+        const signal = AbortSignal.any([lockSignal, this.#lifetime.signal]);
+        const tokens = await this.#api.refresh(sent.refreshToken, signal);
+        // Written to the vault before the lock is released, so the next holder sees it.
+        await this.#commit(tokens, generation, 'refresh');
+      });
+    } catch (error) {
+      this.#onRefreshFailed(toTokenwardError(error), generation, sent);
+      throw error;
+    } finally {
+      this.#state.update({ refreshing: false });
+    }
+  }
+
+  #refreshInBackground(): void {
+    // Failures are already reported as events and state; nothing may escape as an unhandled rejection.
+    this.#refresh().catch(() => undefined);
+  }
+
+  #onRefreshFailed(error: TokenwardError, generation: number, sent: TokenSet): void {
+    if (generation !== this.#generation || this.#disposed || error.code === 'unauthenticated' || error.code === 'disposed') return;
+    const now = Date.now();
+    if (error.code === 'refresh_rejected') {
+      void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
+      return;
+    }
+    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
+    this.#scheduler.at(this.#retryAt);
+    this.#state.update({ error });
+    this.#events.emit('error', { error });
+    if (now >= sent.expiresAt && this.#expiredNotified !== sent.expiresAt) {
+      this.#expiredNotified = sent.expiresAt;
+      this.#events.emit('expired', { expiresAt: sent.expiresAt });
+    }
+  }
+
+  /** The one way tokens enter the session: dropped unless their generation is still current once persisted. */
+  async #commit(tokens: TokenSet, generation: number, event: TokenEvent): Promise<void> {
+    let saved = generation === this.#generation;
+    if (saved) {
+      saved = await this.#vault.save({ generation, tokens }).catch((error: unknown) => {
+        // Storage failing is no reason to lose a valid session: keep it in memory and say so.
+        this.#report(toTokenwardError(error, 'storage_unavailable'));
+        return true;
+      });
+    }
+    if (!saved || generation !== this.#generation || this.#disposed) {
+      throw new TokenwardError('unauthenticated', 'the session ended while its tokens were arriving');
+    }
+    this.#adopt(tokens, event);
+  }
+
+  #adopt(tokens: TokenSet, event: TokenEvent | null): void {
+    const dueAt = refreshDueAt(tokens, this.#options.refreshLeeway);
+    this.#tokens = tokens;
+    this.#version++;
+    this.#freshUntil = dueAt;
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#scheduler.at(dueAt);
+    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null });
+    if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source: 'this-tab' });
+  }
+
+  async #recover(sentVersion: number): Promise<boolean> {
+    if (!this.#tokens) return false;
+    // Someone refreshed (or logged in) after the request left: retry with that.
+    if (sentVersion !== this.#version) return true;
+    return this.#refresh().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Ends the session locally at once, then at the server and in storage; `logout` is emitted when all is done. */
+  async #end(reason: LogoutReason): Promise<void> {
+    const wasSignedIn = this.#state.get().status !== 'unauthenticated';
+    const generation = ++this.#generation;
+    this.#tokens = null;
+    this.#version++;
+    this.#freshUntil = 0;
+    this.#failures = 0;
+    this.#retryAt = 0;
+    this.#scheduler.at(null);
+    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null });
+    const server = this.#api.logout(this.#lifetime.signal).catch((error: unknown) => {
+      this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
+    });
+    const storage = this.#vault.clear(generation).catch((error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')));
+    await Promise.all([server, storage]);
+    if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  #report(error: TokenwardError): void {
+    this.#events.emit('error', { error });
+  }
+
+  #assertAlive(): void {
+    if (this.#disposed) throw new TokenwardError('disposed', 'this session was disposed');
+  }
+}

@@ -1,0 +1,56 @@
+import type { TokenwardError } from './errors.js';
+import type { JwtClaims } from './tokens.js';
+
+export type SessionStatus = 'loading' | 'authenticated' | 'unauthenticated';
+
+/**
+ * An immutable snapshot of the session. The same object is handed out until something
+ * changes, so it can feed `useSyncExternalStore` and `shallowRef` directly.
+ * It never contains the access token itself: ask `getAccessToken()` for that.
+ */
+export interface SessionState {
+  readonly status: SessionStatus;
+  /** When the access token (or, in cookie mode, the server session's freshness) expires, ms since epoch. */
+  readonly expiresAt: number | null;
+  /** Decoded JWT claims of the access token, when it is a JWT. */
+  readonly claims: JwtClaims | null;
+  /** A refresh is in flight. */
+  readonly refreshing: boolean;
+  /** The last transient failure, cleared by the next success; the session is still alive. */
+  readonly error: TokenwardError | null;
+}
+
+export type Listener<T> = (value: T) => void;
+
+export interface Store<T> {
+  get(): T;
+  /** Applies a partial update; listeners hear only real changes. */
+  update(patch: Partial<T>): void;
+  subscribe(listener: Listener<T>): () => void;
+}
+
+export const INITIAL_STATE: SessionState = Object.freeze({
+  status: 'loading',
+  expiresAt: null,
+  claims: null,
+  refreshing: false,
+  error: null,
+});
+
+export function createStore<T extends object>(initial: T): Store<T> {
+  let snapshot = initial;
+  const listeners = new Set<Listener<T>>();
+  return {
+    get: () => snapshot,
+    update(patch) {
+      const changed = (Object.keys(patch) as Array<keyof T>).some((key) => !Object.is(snapshot[key], patch[key]));
+      if (!changed) return;
+      snapshot = Object.freeze({ ...snapshot, ...patch });
+      for (const listener of [...listeners]) listener(snapshot);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

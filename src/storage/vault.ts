@@ -1,0 +1,27 @@
+import type { TokenSet } from '../tokens.js';
+
+/**
+ * What survives a reload. `generation` counts session boundaries (every login and logout
+ * starts a new one), so a write from a session that has since ended can be recognised and
+ * refused. `tokens` is null once the session ended: that record is the "signed out" marker.
+ */
+export interface StoredSession {
+  readonly generation: number;
+  readonly tokens: TokenSet | null;
+}
+
+/**
+ * The only place the session is persisted. Implementations: the encrypted IndexedDB vault
+ * and the in-memory vault (same interface, nothing survives a reload).
+ */
+export interface Vault {
+  /** The stored session, or null when nothing is stored. Rejects with a `storage_corrupted` TokenwardError when what is stored cannot be trusted. */
+  load(): Promise<StoredSession | null>;
+  /**
+   * Stores tokens for a generation. Resolves false, writing nothing, when a newer generation
+   * is already stored (another tab logged out or in meanwhile): the caller must drop its tokens.
+   */
+  save(session: StoredSession): Promise<boolean>;
+  /** Ends `generation`: removes the tokens (and the key, for an encrypted vault) and leaves only the signed-out marker. */
+  clear(generation: number): Promise<void>;
+}

@@ -1,0 +1,115 @@
+import { TokenwardError } from './errors.js';
+
+/** What a login or refresh endpoint answers (OAuth 2.0 token response shape). */
+export interface TokenResponse {
+  access_token?: string;
+  token_type?: string;
+  /** Lifetime of the access token in seconds, counted from when the response arrives. */
+  expires_in?: number;
+  /** Only for servers that hand the refresh token to the page instead of an HttpOnly cookie. */
+  refresh_token?: string;
+}
+
+/** Decoded JWT payload. Decoded for display and scheduling only: the server verifies, we never trust it. */
+export interface JwtClaims {
+  readonly sub?: string;
+  readonly exp?: number;
+  readonly iat?: number;
+  readonly [claim: string]: unknown;
+}
+
+export type SessionMode = 'bearer' | 'cookie';
+
+/** The credentials the session holds. Times are milliseconds on this machine's clock. */
+export interface TokenSet {
+  /** The bearer token; null in cookie mode, where the server's session cookie is the credential. */
+  readonly accessToken: string | null;
+  /** A refresh token the server returned in the body; null when it lives in an HttpOnly cookie. */
+  readonly refreshToken: string | null;
+  /** When the access token stops being valid. */
+  readonly expiresAt: number;
+  /** When the response carrying it arrived. */
+  readonly issuedAt: number;
+  readonly claims: JwtClaims | null;
+}
+
+/** When a response arrived by our clock, and what its `Date` header said (ms), if anything. */
+export interface ResponseTiming {
+  readonly receivedAt: number;
+  readonly serverDate?: number | null;
+}
+
+function invalid(message: string): TokenwardError {
+  return new TokenwardError('invalid_response', message);
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/**
+ * Validates a token response and turns it into a TokenSet. Expiry comes from `expires_in`
+ * counted from the moment the response arrived, so a client clock that is off does not
+ * matter. Only when `expires_in` is missing do we fall back to the JWT's `exp`, shifted by
+ * the difference between our clock and the server's `Date` header.
+ */
+export function parseTokenResponse(body: unknown, mode: SessionMode, timing: ResponseTiming): TokenSet {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('token response is not a JSON object');
+  }
+  const response = body as Record<string, unknown>;
+  const accessToken = mode === 'bearer' ? response.access_token : null;
+  if (mode === 'bearer' && !isNonEmptyString(accessToken)) {
+    throw invalid('token response has no access_token');
+  }
+  const refreshToken = response.refresh_token;
+  if (refreshToken !== undefined && refreshToken !== null && !isNonEmptyString(refreshToken)) {
+    throw invalid('refresh_token is not a non-empty string');
+  }
+  const claims = isNonEmptyString(accessToken) ? decodeJwtClaims(accessToken) : null;
+  return {
+    accessToken: isNonEmptyString(accessToken) ? accessToken : null,
+    refreshToken: isNonEmptyString(refreshToken) ? refreshToken : null,
+    expiresAt: expiryOf(response.expires_in, claims, timing),
+    issuedAt: timing.receivedAt,
+    claims,
+  };
+}
+
+function expiryOf(expiresIn: unknown, claims: JwtClaims | null, timing: ResponseTiming): number {
+  if (expiresIn !== undefined) {
+    if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+      throw invalid('expires_in is not a positive number');
+    }
+    return timing.receivedAt + expiresIn * 1000;
+  }
+  if (typeof claims?.exp === 'number' && Number.isFinite(claims.exp)) {
+    const skew = timing.receivedAt - (timing.serverDate ?? timing.receivedAt);
+    const expiresAt = claims.exp * 1000 + skew;
+    if (expiresAt > timing.receivedAt) return expiresAt;
+    throw invalid('access token is already expired');
+  }
+  throw invalid('token response has neither expires_in nor a JWT exp claim');
+}
+
+/** Decodes the payload of a JWT; null for opaque or malformed tokens (they still work from expires_in). */
+export function decodeJwtClaims(token: string): JwtClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return null;
+  try {
+    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as JwtClaims) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses an HTTP `Date` header into ms; null when absent or unreadable. */
+export function parseHttpDate(header: string | null): number | null {
+  if (!header) return null;
+  const ms = Date.parse(header);
+  return Number.isNaN(ms) ? null : ms;
+}
