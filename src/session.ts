@@ -12,7 +12,7 @@ import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
-import { createMemoryVault } from './storage/memory.js';
+import { openVault } from './storage/open.js';
 import type { Vault } from './storage/vault.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 
@@ -66,7 +66,7 @@ class TokenwardSession implements Session {
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
   readonly #api: AuthApi;
-  readonly #vault: Vault = createMemoryVault();
+  readonly #vault: Vault;
   readonly #lock: RefreshLock = noLock;
   readonly #scheduler: Scheduler;
   /** Aborted by dispose(): cancels requests in flight, which also releases a held lock. */
@@ -89,6 +89,7 @@ class TokenwardSession implements Session {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#api = createAuthApi(options);
+    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
@@ -154,6 +155,8 @@ class TokenwardSession implements Session {
   }
 
   async #restore(): Promise<void> {
+    // Start on a later microtask, so that handlers attached right after createSession() hear everything.
+    await null;
     const generation = this.#generation;
     let stored;
     try {
