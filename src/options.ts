@@ -27,6 +27,10 @@ export interface SessionOptions {
   timeout?: number;
   /** Backoff for transient refresh failures, in milliseconds. Default `{ base: 1000, cap: 60000 }`. */
   backoff?: Partial<BackoffOptions>;
+  /** Seconds without user activity in any tab before the session ends with reason `idle`. 0 (the default) turns it off. */
+  idleTimeout?: number;
+  /** Seconds before the idle logout that the `idle-warning` event fires. Default 60, at most `idleTimeout`. */
+  idleWarning?: number;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +44,10 @@ export interface ResolvedOptions {
   readonly trustedOrigins: readonly string[];
   readonly timeout: number;
   readonly backoff: BackoffOptions;
+  /** Milliseconds; 0 = off. */
+  readonly idleTimeout: number;
+  /** Milliseconds. */
+  readonly idleWarning: number;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -56,5 +64,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     trustedOrigins: options.trustedOrigins ?? [],
     timeout: options.timeout ?? 10_000,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    idleTimeout: (options.idleTimeout ?? 0) * 1000,
+    idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
   };
 }

@@ -1,19 +1,21 @@
 import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
-import { createEmitter, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
+import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
 import { createAuthApi, type AuthApi } from './http/auth-api.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
 import { backoffDelay } from './refresh/backoff.js';
-import { noLock, type RefreshLock } from './refresh/lock.js';
+import { createCrossTabLock, noLock, type RefreshLock } from './refresh/lock.js';
 import { createScheduler, type Scheduler } from './refresh/scheduler.js';
 import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
 import { openVault } from './storage/open.js';
-import type { Vault } from './storage/vault.js';
+import type { StoredSession, Vault } from './storage/vault.js';
+import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
+import { trackIdle, type IdleTracker } from './sync/idle.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 
 /** The body sent to the login endpoint, as JSON. */
@@ -67,11 +69,13 @@ class TokenwardSession implements Session {
   readonly #events = createEmitter<SessionEvents>();
   readonly #api: AuthApi;
   readonly #vault: Vault;
-  readonly #lock: RefreshLock = noLock;
+  readonly #channel: SyncChannel | null;
+  readonly #lock: RefreshLock;
   readonly #scheduler: Scheduler;
-  /** Aborted by dispose(): cancels requests in flight, which also releases a held lock. */
+  /** Aborted by dispose(): cancels requests in flight and lock requests, which releases a held lock. */
   readonly #lifetime = new AbortController();
   readonly #stopWake: () => void;
+  #idle: IdleTracker | null = null;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
   #tokens: TokenSet | null = null;
@@ -90,6 +94,10 @@ class TokenwardSession implements Session {
     this.#options = options;
     this.#api = createAuthApi(options);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
+    this.#channel = openSyncChannel(options.name);
+    this.#channel?.onMessage((message) => this.#onMessage(message));
+    // The hold bound leaves room for one refresh call (its own timeout) plus vault I/O.
+    this.#lock = this.#channel ? createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal) : noLock;
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
@@ -100,7 +108,8 @@ class TokenwardSession implements Session {
       recover: (sentVersion) => this.#recover(sentVersion),
     });
     this.http = ky.create({ fetch: this.fetch });
-    this.#stopWake = onWake(() => this.#scheduler.check());
+    // A tab that slept, was frozen or came back from the bfcache may have missed messages.
+    this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     this.ready = this.#restore();
   }
 
@@ -151,35 +160,58 @@ class TokenwardSession implements Session {
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
+    this.#stopIdle();
+    this.#channel?.close();
+    this.#lock.close();
     this.#events.clear();
   }
 
   async #restore(): Promise<void> {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
     await null;
+    await this.#resync(false);
+    if (this.#state.get().status === 'loading') this.#state.update({ status: 'unauthenticated' });
+    const tokens = this.#tokens;
+    if (tokens && Date.now() >= tokens.expiresAt) {
+      // Expired while the app was closed: one refresh before `ready`; a transient failure keeps the session.
+      await this.#refresh().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Brings this tab in line with the vault, which every tab writes under the refresh lock:
+   * adopts a login or refresh from another tab, or ends here when another tab ended the
+   * session. Used on start-up, on messages, on wake-up and under the lock before refreshing.
+   */
+  async #resync(announce = true): Promise<void> {
     const generation = this.#generation;
-    let stored;
+    let stored: StoredSession | null;
     try {
       stored = await this.#vault.load();
     } catch (error) {
       this.#events.emit('storage-corrupted', { error: toTokenwardError(error, 'storage_corrupted') });
-      return this.#end('storage-corrupted');
+      // The state changes at once; the server call and wipe go on without holding up the caller.
+      void this.#end('storage-corrupted');
+      return;
     }
-    // A logout during the read owns the state now.
-    if (generation !== this.#generation || this.#disposed) return;
-    this.#generation = Math.max(this.#generation, stored?.generation ?? 0);
-    const tokens = stored?.tokens;
+    // Anything that happened during the read (a logout, a login) owns the state now.
+    if (generation !== this.#generation || this.#disposed || !stored || stored.generation < generation) return;
+    const newer = stored.generation > generation;
+    const known = this.#tokens;
+    const tokens = stored.tokens;
     if (!tokens) {
-      this.#state.update({ status: 'unauthenticated' });
-    } else if (Date.now() < tokens.expiresAt) {
-      this.#adopt(tokens, null);
+      if (newer) await this.#endFromOtherTab(stored.generation, 'other-tab');
+      return;
+    }
+    if (!newer && known && tokens.issuedAt <= known.issuedAt) return;
+    this.#generation = stored.generation;
+    if (Date.now() < tokens.expiresAt) {
+      this.#adopt(tokens, announce ? (newer || !known ? 'login' : 'refresh') : null, 'other-tab');
     } else {
+      // Stored but expired: keep it for its refresh credentials and refresh as soon as possible.
       this.#tokens = tokens;
-      await this.#refresh().catch(() => undefined);
-      // A transient failure keeps the session: the server has not said it is over.
-      if (this.#tokens === tokens) {
-        this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims });
-      }
+      this.#freshUntil = 0;
+      this.#scheduler.at(Date.now());
     }
   }
 
@@ -211,9 +243,15 @@ class TokenwardSession implements Session {
     if (!sent) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
     this.#state.update({ refreshing: true });
     try {
-      await this.#lock.run(async (lockSignal) => {
-        const signal = AbortSignal.any([lockSignal, this.#lifetime.signal]);
-        const tokens = await this.#api.refresh(sent.refreshToken, signal);
+      await this.#lock.run(async (signal) => {
+        // Another tab may have refreshed, or ended the session, while we waited for the lock.
+        await this.#resync();
+        if (generation !== this.#generation) throw new TokenwardError('unauthenticated', 'the session ended before it could be refreshed');
+        const current = this.#tokens;
+        if (!current) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+        if (current !== sent && Date.now() < current.expiresAt) return;
+        // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
+        const tokens = await this.#api.refresh(current.refreshToken, signal);
         // Written to the vault before the lock is released, so the next holder sees it.
         await this.#commit(tokens, generation, 'refresh');
       });
@@ -258,12 +296,15 @@ class TokenwardSession implements Session {
       });
     }
     if (!saved || generation !== this.#generation || this.#disposed) {
+      // Refused by the vault: another tab moved on (logged out or in); follow it.
+      if (!saved) void this.#resync();
       throw new TokenwardError('unauthenticated', 'the session ended while its tokens were arriving');
     }
-    this.#adopt(tokens, event);
+    this.#adopt(tokens, event, 'this-tab');
+    this.#channel?.post({ type: event === 'login' ? 'login' : 'tokens', generation });
   }
 
-  #adopt(tokens: TokenSet, event: TokenEvent | null): void {
+  #adopt(tokens: TokenSet, event: TokenEvent | null, source: ChangeSource): void {
     const dueAt = refreshDueAt(tokens, this.#options.refreshLeeway);
     this.#tokens = tokens;
     this.#version++;
@@ -272,7 +313,37 @@ class TokenwardSession implements Session {
     this.#retryAt = 0;
     this.#scheduler.at(dueAt);
     this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null });
-    if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source: 'this-tab' });
+    this.#startIdle();
+    if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source });
+  }
+
+  #onMessage(message: Envelope): void {
+    if (this.#disposed) return;
+    if (message.type === 'activity') return this.#idle?.heard(message.at);
+    if (message.generation < this.#generation) return;
+    if (message.type === 'logout') {
+      // "Another tab's user logged out" is news; expired, rejected, idle or corrupted is the same verdict here.
+      void this.#endFromOtherTab(message.generation, message.reason === 'user' ? 'other-tab' : message.reason);
+    } else {
+      void this.#resync();
+    }
+  }
+
+  #startIdle(): void {
+    const { idleTimeout, idleWarning } = this.#options;
+    if (this.#idle || idleTimeout <= 0) return;
+    this.#idle = trackIdle({
+      timeout: idleTimeout,
+      warning: idleWarning,
+      onWarning: (logoutAt) => this.#events.emit('idle-warning', { logoutAt }),
+      onIdle: () => void this.#end('idle'),
+      broadcast: (at) => this.#channel?.post({ type: 'activity', at }),
+    });
+  }
+
+  #stopIdle(): void {
+    this.#idle?.dispose();
+    this.#idle = null;
   }
 
   async #recover(sentVersion: number): Promise<boolean> {
@@ -285,22 +356,37 @@ class TokenwardSession implements Session {
     );
   }
 
-  /** Ends the session locally at once, then at the server and in storage; `logout` is emitted when all is done. */
-  async #end(reason: LogoutReason): Promise<void> {
-    const wasSignedIn = this.#state.get().status !== 'unauthenticated';
-    const generation = ++this.#generation;
+  /** Ends the session in this tab at once: from here on nothing hands out the old token. Says whether there was one. */
+  #endLocally(generation: number): boolean {
+    const wasSignedIn = this.#state.get().status === 'authenticated';
+    this.#generation = generation;
     this.#tokens = null;
     this.#version++;
     this.#freshUntil = 0;
     this.#failures = 0;
     this.#retryAt = 0;
     this.#scheduler.at(null);
+    this.#stopIdle();
     this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null });
+    return wasSignedIn;
+  }
+
+  /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted when all is done. */
+  async #end(reason: LogoutReason): Promise<void> {
+    const generation = this.#generation + 1;
+    const wasSignedIn = this.#endLocally(generation);
+    this.#channel?.post({ type: 'logout', generation, reason });
     const server = this.#api.logout(this.#lifetime.signal).catch((error: unknown) => {
       this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
     });
     const storage = this.#vault.clear(generation).catch((error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')));
     await Promise.all([server, storage]);
+    if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  /** A logout another tab started (or the vault shows): end here; the server call and vault are that tab's. */
+  async #endFromOtherTab(generation: number, reason: LogoutReason): Promise<void> {
+    const wasSignedIn = this.#endLocally(generation);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
   }
 

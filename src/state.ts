@@ -1,4 +1,5 @@
 import type { TokenwardError } from './errors.js';
+import { createEmitter } from './events.js';
 import type { JwtClaims } from './tokens.js';
 
 export type SessionStatus = 'loading' | 'authenticated' | 'unauthenticated';
@@ -39,18 +40,17 @@ export const INITIAL_STATE: SessionState = Object.freeze({
 
 export function createStore<T extends object>(initial: T): Store<T> {
   let snapshot = initial;
-  const listeners = new Set<Listener<T>>();
+  // Listeners are app code: the emitter keeps one that throws from breaking the update
+  // (a logout must go on to purge) or starving the listeners after it.
+  const changes = createEmitter<{ change: T }>();
   return {
     get: () => snapshot,
     update(patch) {
       const changed = (Object.keys(patch) as Array<keyof T>).some((key) => !Object.is(snapshot[key], patch[key]));
       if (!changed) return;
       snapshot = Object.freeze({ ...snapshot, ...patch });
-      for (const listener of [...listeners]) listener(snapshot);
+      changes.emit('change', snapshot);
     },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => changes.on('change', listener),
   };
 }

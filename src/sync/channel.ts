@@ -1,0 +1,52 @@
+import { BroadcastChannel } from 'broadcast-channel';
+import type { LogoutReason } from '../events.js';
+
+/**
+ * What tabs tell each other. Messages never carry a token: broadcast-channel may fall back
+ * to localStorage or IndexedDB as transport, so a receiving tab re-reads the encrypted vault
+ * instead. `generation` lets a receiver ignore news older than what it already knows.
+ */
+export type SyncMessage =
+  | { readonly type: 'login'; readonly generation: number }
+  | { readonly type: 'tokens'; readonly generation: number }
+  | { readonly type: 'logout'; readonly generation: number; readonly reason: LogoutReason }
+  | { readonly type: 'activity'; readonly at: number };
+
+/** A message as it travels, stamped with the sending tab's id. */
+export type Envelope = SyncMessage & { readonly tab: string };
+
+export interface SyncChannel {
+  /** This tab's id, random per session instance. */
+  readonly tab: string;
+  post(message: SyncMessage): void;
+  /** Calls `handler` for every message from another tab; returns the unsubscribe function. */
+  onMessage(handler: (message: Envelope) => void): () => void;
+  close(): void;
+}
+
+/** The channel for a session named `name`; null outside a browser, where there are no other tabs. */
+export function openSyncChannel(name: string): SyncChannel | null {
+  if (typeof window === 'undefined' || typeof crypto?.randomUUID !== 'function') return null;
+  const channel = new BroadcastChannel<Envelope>(`${name}:sync`);
+  const tab = crypto.randomUUID();
+  const handlers = new Set<(message: Envelope) => void>();
+  channel.onmessage = (message) => {
+    if (message.tab === tab) return;
+    for (const handler of [...handlers]) handler(message);
+  };
+  return {
+    tab,
+    post(message) {
+      // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
+      channel.postMessage({ ...message, tab }).catch(() => undefined);
+    },
+    onMessage(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    close() {
+      handlers.clear();
+      void channel.close();
+    },
+  };
+}

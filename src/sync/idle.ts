@@ -1,0 +1,74 @@
+import { createScheduler } from '../refresh/scheduler.js';
+
+export interface IdleOptions {
+  /** Milliseconds without activity in any tab before the session ends. */
+  readonly timeout: number;
+  /** Milliseconds before that, `onWarning` is called. */
+  readonly warning: number;
+  readonly onWarning: (logoutAt: number) => void;
+  readonly onIdle: () => void;
+  /** Tells the other tabs this tab saw activity (throttled). */
+  readonly broadcast: (at: number) => void;
+}
+
+export interface IdleTracker {
+  /** Activity another tab saw at `at`. */
+  heard(at: number): void;
+  dispose(): void;
+}
+
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll', 'mousemove'] as const;
+
+/**
+ * Ends the session after a period with no user activity in ANY tab. Each tab keeps the time
+ * of the last activity it saw or heard of; local activity is broadcast at most every few
+ * seconds, so every tab reaches the same verdict at nearly the same time.
+ */
+export function trackIdle({ timeout, warning, onWarning, onIdle, broadcast }: IdleOptions): IdleTracker {
+  const throttle = Math.min(5_000, timeout / 4);
+  let last = Date.now();
+  let lastBroadcast = 0;
+  let warned = false;
+
+  const scheduler = createScheduler({ onDue: decide, maxSleep: Math.max(250, throttle) });
+
+  function decide(): void {
+    const now = Date.now();
+    const idleAt = last + timeout;
+    if (now >= idleAt) return onIdle();
+    const warnAt = idleAt - warning;
+    if (now >= warnAt && !warned) {
+      warned = true;
+      onWarning(idleAt);
+    }
+    scheduler.at(now < warnAt ? warnAt : idleAt);
+  }
+
+  function seen(at: number): void {
+    if (at <= last) return;
+    last = at;
+    warned = false;
+    scheduler.at(last + timeout - warning);
+  }
+
+  function local(): void {
+    const now = Date.now();
+    seen(now);
+    if (now - lastBroadcast >= throttle) {
+      lastBroadcast = now;
+      broadcast(now);
+    }
+  }
+
+  const listening = typeof window !== 'undefined';
+  if (listening) for (const name of ACTIVITY_EVENTS) window.addEventListener(name, local, { passive: true, capture: true });
+  scheduler.at(last + timeout - warning);
+
+  return {
+    heard: seen,
+    dispose() {
+      scheduler.dispose();
+      if (listening) for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, local, { capture: true });
+    },
+  };
+}
