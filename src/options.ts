@@ -54,7 +54,8 @@ const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/ref
 
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
   return {
-    baseUrl: options.baseUrl ?? globalThis.location?.origin,
+    // A file:// page has the opaque origin "null": no server to talk to unless told.
+    baseUrl: options.baseUrl ?? (globalThis.location?.origin === 'null' ? undefined : globalThis.location?.origin),
     endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
     mode: options.mode ?? 'bearer',
     csrf: options.csrf === undefined ? DEFAULT_CSRF : options.csrf,

@@ -35,6 +35,8 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // Only an HTTP date (it names a weekday or month); Date.parse alone accepts things like "-5".
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }

@@ -27,7 +27,9 @@ export const noLock: RefreshLock = {
 export function createCrossTabLock(name: string, holdTimeout: number, lifetime: AbortSignal): RefreshLock {
   if (typeof navigator !== 'undefined' && navigator.locks) {
     return {
-      run: (task) => navigator.locks.request(`${name}:refresh`, { signal: lifetime }, () => holdBounded(task, holdTimeout, lifetime)),
+      // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
+      run: <T>(task: (signal: AbortSignal) => Promise<T>) =>
+        navigator.locks.request(`${name}:refresh`, { signal: lifetime }, () => holdBounded(task, holdTimeout, lifetime)) as Promise<T>,
       close: () => undefined,
     };
   }

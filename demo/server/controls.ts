@@ -1,0 +1,191 @@
+// Test controls: counters, a request log and failure switches, so that tests and
+// the demo page can make the server misbehave on purpose. The in-process object
+// (server.control) always exists; the /__test__ HTTP endpoints are mounted only
+// with `controls: true`. Never expose them on a real deployment.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+
+export const REFRESH_FAILURES = ['500', '429', 'html', 'hang', 'drop'] as const;
+export const LOGOUT_FAILURES = ['500', 'hang', 'drop'] as const;
+export type RefreshFailure = (typeof REFRESH_FAILURES)[number];
+export type LogoutFailure = (typeof LOGOUT_FAILURES)[number];
+
+export interface RecordedRequest {
+  method: string;
+  path: string; // without the query string
+  status: number; // 0 while pending, and for requests that got no response (hang, drop, client gone)
+  headers: Record<string, string>; // request headers, names lowercased
+  at: number; // Date.now() when the request arrived
+}
+
+export interface ServerStats {
+  loginCalls: number;
+  refreshCalls: number;
+  rotations: number;
+  reuseDetections: number;
+  logoutCalls: number;
+  apiCalls: number;
+  api401s: number;
+  requests: RecordedRequest[];
+}
+
+export interface ServerControl {
+  /** Lifetime of access tokens (and of cookie-mode authorisation) issued from now on. */
+  setAccessTokenTtl(seconds: number): void;
+  /** The next `count` refresh calls (both modes) fail this way, without touching the token. */
+  failRefresh(count: number, kind: RefreshFailure, opts?: { retryAfter?: number }): void;
+  /** Successful refresh responses wait this long; the token rotates when the response is sent. */
+  delayRefresh(ms: number): void;
+  /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
+  failLogout(kind: LogoutFailure | null): void;
+  stats(): ServerStats;
+  /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL as configured. */
+  reset(): void;
+}
+
+type Counter = Exclude<keyof ServerStats, 'requests'>;
+
+function zeroStats(): ServerStats {
+  return { loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, requests: [] };
+}
+
+export class Controls implements ServerControl {
+  accessTokenTtl: number;
+  refreshDelayMs = 0;
+  private counters = zeroStats();
+  private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
+  private logoutFailure: LogoutFailure | null = null;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly initialAccessTokenTtl: number) {
+    this.accessTokenTtl = initialAccessTokenTtl;
+  }
+
+  setAccessTokenTtl(seconds: number): void {
+    if (!(seconds > 0)) throw new RangeError('seconds must be > 0');
+    this.accessTokenTtl = seconds;
+  }
+
+  failRefresh(count: number, kind: RefreshFailure, opts: { retryAfter?: number } = {}): void {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be an integer >= 0');
+    if (!REFRESH_FAILURES.includes(kind)) throw new RangeError(`kind must be one of ${REFRESH_FAILURES.join(', ')}`);
+    this.refreshFailure = count > 0 ? { count, kind, retryAfter: opts.retryAfter ?? 1 } : null;
+  }
+
+  delayRefresh(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError('ms must be >= 0');
+    this.refreshDelayMs = ms;
+  }
+
+  failLogout(kind: LogoutFailure | null): void {
+    if (kind !== null && !LOGOUT_FAILURES.includes(kind)) throw new RangeError(`kind must be null or one of ${LOGOUT_FAILURES.join(', ')}`);
+    this.logoutFailure = kind;
+  }
+
+  stats(): ServerStats {
+    return { ...this.counters, requests: this.counters.requests.map((r) => ({ ...r, headers: { ...r.headers } })) };
+  }
+
+  reset(): void {
+    this.counters = zeroStats();
+    this.refreshFailure = null;
+    this.logoutFailure = null;
+    this.refreshDelayMs = 0;
+    this.accessTokenTtl = this.initialAccessTokenTtl;
+  }
+
+  count(counter: Counter): void {
+    this.counters[counter]++;
+  }
+
+  /** Middleware: log every /auth and /api request, and fill in its status when answered. */
+  recorder() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      const entry: RecordedRequest = { method: req.method, path: req.originalUrl.split('?')[0] ?? '', status: 0, headers, at: Date.now() };
+      this.counters.requests.push(entry);
+      res.once('finish', () => {
+        entry.status = res.statusCode;
+      });
+      next();
+    };
+  }
+
+  /** If a refresh failure is armed, answer (or don't) accordingly and return true. */
+  applyRefreshFailure(req: Request, res: Response): boolean {
+    const failure = this.refreshFailure;
+    if (!failure) return false;
+    if (--failure.count === 0) this.refreshFailure = null;
+    fail(failure.kind, req, res, failure.retryAfter);
+    return true;
+  }
+
+  applyLogoutFailure(req: Request, res: Response): boolean {
+    if (!this.logoutFailure) return false;
+    fail(this.logoutFailure, req, res, 1);
+    return true;
+  }
+
+  /** Waits ms; resolves false if the server closed meanwhile. Timers are cleared by close(). */
+  wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve(!this.closed);
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** The /__test__ endpoints: JSON, GET to read, POST to change; 400 on a bad argument. */
+  router(): Router {
+    const router = express.Router();
+    const action = (fn: (body: Record<string, unknown>) => void) => (req: Request, res: Response) => {
+      try {
+        fn((req.body ?? {}) as Record<string, unknown>);
+        res.json({ ok: true });
+      } catch (err) {
+        res.status(400).json({ error: 'invalid_request', message: (err as Error).message });
+      }
+    };
+    router.get('/stats', (_req, res) => {
+      res.json(this.stats());
+    });
+    router.post('/reset', action(() => this.reset()));
+    router.post('/ttl', action((b) => this.setAccessTokenTtl(Number(b.seconds))));
+    router.post('/fail-refresh', action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })));
+    router.post('/delay-refresh', action((b) => this.delayRefresh(Number(b.ms))));
+    router.post('/fail-logout', action((b) => this.failLogout((b.kind ?? null) as LogoutFailure | null)));
+    return router;
+  }
+}
+
+function fail(kind: RefreshFailure | LogoutFailure, req: Request, res: Response, retryAfter: number): void {
+  switch (kind) {
+    case '500':
+      res.status(500).json({ error: 'server_error' });
+      return;
+    case '429':
+      res.status(429).set('Retry-After', String(retryAfter)).json({ error: 'rate_limited' });
+      return;
+    case 'html':
+      // What a captive portal or an SSO proxy answers: 200, but not our JSON.
+      res.status(200).type('text/html').send('<!doctype html><html><head><title>Sign in</title></head><body><p>Please sign in.</p></body></html>');
+      return;
+    case 'hang':
+      // Never answer; the socket is destroyed by close() or by the client giving up.
+      return;
+    case 'drop':
+      req.socket.destroy();
+      return;
+  }
+}

@@ -1,0 +1,166 @@
+// tokenward reference server: the server side of the contract in DESIGN.md, with
+// real cookies, real signed JWTs and a real (SQLite) store. Used by the browser
+// tests and by the demo; also meant to be read as an example of what the server
+// must do, since no client library can make up for a server that does not.
+//
+// Server choices worth knowing when testing against it:
+// - Strict rotation by default: a refresh token works once; presenting it again
+//   revokes its whole family. With graceWindow > 0, a token rotated less than
+//   graceWindow ms ago gets the family's current token instead (for racing tabs).
+// - Rotation happens when the refresh response is sent (after any delayRefresh),
+//   so a client that went away before the answer keeps a valid old token.
+// - Failure switches act in front of the app (like a proxy or an outage): before
+//   the CSRF check, and they never consume or rotate a token.
+// - Logout revokes the family of the refresh cookie, of a body refresh_token and
+//   of the session, deletes the session row and clears every cookie; it is 204
+//   even with nothing to log out.
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import { SESSION_COOKIE, sessionCookieOptions, type ServerContext } from './context.ts';
+import { Controls, type ServerControl } from './controls.ts';
+import { issueCsrfCookie } from './csrf.ts';
+import { openDatabase, persistentSecret } from './db.ts';
+import { RefreshTokens } from './refresh-tokens.ts';
+import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
+import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
+import { SqliteSessionStore } from './session-store.ts';
+import { DEFAULT_USERS, Users } from './users.ts';
+
+export type { LogoutFailure, RecordedRequest, RefreshFailure, ServerControl, ServerStats } from './controls.ts';
+export { signJwt, verifyJwt, type AccessTokenClaims } from './jwt.ts';
+
+export interface ReferenceServerOptions {
+  port?: number; // default 0 = random; always binds 127.0.0.1
+  accessTokenTtl?: number; // seconds, default 20
+  refreshTokenTtl?: number; // seconds, default 8 hours
+  database?: string; // SQLite file for sessions, refresh-token families and secrets; default ':memory:'
+  staticDirs?: string[]; // served statically at /
+  graceWindow?: number; // ms; default 0 = strict rotation
+  controls?: boolean; // mount the /__test__ endpoints; default false
+  secureCookies?: boolean; // default false (http on loopback); true adds Secure
+  clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
+  users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
+}
+
+export interface ReferenceServer {
+  url: string; // http://127.0.0.1:PORT (no trailing slash)
+  port: number;
+  control: ServerControl;
+  close(): Promise<void>;
+}
+
+function createApp(ctx: ServerContext, options: ReferenceServerOptions, sessionSecret: string): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  if (ctx.secureCookies) {
+    // We listen on loopback only, and browsers treat http://127.0.0.1 as a secure
+    // context. express-session refuses to set a Secure cookie unless req.secure,
+    // so mark every (necessarily local) request as secure. Behind a real TLS
+    // proxy, use app.set('trust proxy', ...) instead.
+    app.use((req, _res, next) => {
+      Object.defineProperty(req, 'secure', { value: true });
+      next();
+    });
+  }
+
+  app.use(['/auth', '/api'], ctx.controls.recorder(), (_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store'); // tokens and user data must not be cached
+    next();
+  });
+  app.use(cookieParser());
+  app.use(express.json());
+  app.use(issueCsrfCookie(ctx.secureCookies));
+  if (options.controls) app.use('/__test__', ctx.controls.router());
+
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: sessionSecret, // random, persisted: signs the session id cookie
+    store: ctx.sessionStore,
+    resave: false,
+    saveUninitialized: false, // no session row and no cookie before a login
+    cookie: sessionCookieOptions(ctx),
+  });
+  app.use('/auth/cookie', sessions, cookieAuthRoutes(ctx));
+  app.use('/auth', sessions, bearerAuthRoutes(ctx));
+  app.use('/api/cookie', sessions, cookieApiRoutes(ctx));
+  app.use('/api', bearerApiRoutes(ctx)); // stateless: the JWT alone, no session
+
+  for (const dir of options.staticDirs ?? []) app.use(express.static(dir));
+  app.get('/', (_req, res) => {
+    res.type('text/plain').send('tokenward reference server\nPOST /auth/login, /auth/refresh, /auth/logout; /api/*\nPOST /auth/cookie/login, /auth/cookie/refresh, /auth/cookie/logout; /api/cookie/*\n');
+  });
+  app.use('/auth', (_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+
+  const onError: ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, _next) => {
+    if (res.headersSent) return;
+    // Body-parser errors (bad JSON, too large) carry a 4xx status.
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    res.status(status).json({ error: status === 500 ? 'server_error' : 'invalid_request' });
+  };
+  app.use(onError);
+  return app;
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const accessTokenTtl = options.accessTokenTtl ?? 20;
+  const refreshTokenTtl = options.refreshTokenTtl ?? 8 * 60 * 60;
+  const db = openDatabase(options.database ?? ':memory:');
+  const controls = new Controls(accessTokenTtl);
+  const ctx: ServerContext = {
+    users: new Users(options.users ?? DEFAULT_USERS),
+    refreshTokens: new RefreshTokens(db, refreshTokenTtl * 1000, options.graceWindow ?? 0),
+    sessionStore: new SqliteSessionStore(db, refreshTokenTtl * 1000),
+    jwtSecret: persistentSecret(db, 'jwt'),
+    controls,
+    refreshTokenTtl,
+    secureCookies: options.secureCookies ?? false,
+    clearSiteData: options.clearSiteData ?? '"cookies"',
+  };
+  const app = createApp(ctx, options, persistentSecret(db, 'session').toString('base64url'));
+
+  const server = createServer(app);
+  // Tracked so that close() can cut hanging requests and idle keep-alive connections.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    control: controls,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        controls.close(); // pending refresh delays: never fire
+        server.close(() => {
+          db.close();
+          resolve();
+        });
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default).
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startReferenceServer } from './index.ts';
+
+const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(demoDir, '.data'); // gitignored
+mkdirSync(dataDir, { recursive: true });
+const dist = join(demoDir, 'dist');
+
+const server = await startReferenceServer({
+  port: Number(process.env.PORT ?? 8787),
+  database: join(dataDir, 'demo.sqlite'),
+  controls: true, // the demo page flips the failure switches
+  staticDirs: existsSync(dist) ? [dist] : [],
+});
+console.log(`tokenward demo: ${server.url}/`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,134 @@
+// Refresh tokens: opaque random strings, organised in families (one per login).
+// Every refresh rotates: the presented token is marked used and a new one is issued
+// in the same family. A used token presented again means two parties hold the same
+// family (a stolen token, or a buggy client): the whole family is revoked, which
+// logs out both the thief and the victim, and the victim can log in again.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from './db.ts';
+
+export interface IssuedRefreshToken {
+  token: string; // plaintext: goes to the client once, never stored
+  familyId: string;
+  user: string;
+  expiresAt: number; // ms since the epoch
+}
+
+export type RotationResult =
+  | { ok: true; kind: 'rotated' | 'grace'; issued: IssuedRefreshToken }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reuse' };
+
+interface TokenRow {
+  family_id: string;
+  expires_at: number;
+  used_at: number | null;
+  user: string;
+  revoked_at: number | null;
+}
+
+// 32 bytes from the CSPRNG: 256 bits cannot be guessed or enumerated.
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+// Only a hash is stored: a leaked database does not leak usable tokens. A fast
+// hash is fine here because the input is 256 random bits, not a password.
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class RefreshTokens {
+  private readonly q;
+  /**
+   * Grace window only: the plaintext of each family's newest token, kept in memory
+   * for graceWindow ms after a rotation so that a duplicate request racing the
+   * first one can be handed the same token. Never written to the DB.
+   */
+  private readonly recent = new Map<string, { issued: IssuedRefreshToken; until: number }>();
+
+  constructor(private readonly db: Db, private readonly ttlMs: number, private readonly graceWindowMs: number) {
+    this.q = {
+      insertFamily: db.prepare('INSERT INTO refresh_families (id, user, created_at) VALUES (?, ?, ?)'),
+      insertToken: db.prepare('INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)'),
+      lookup: db.prepare<[string], TokenRow>(
+        `SELECT t.family_id, t.expires_at, t.used_at, f.user, f.revoked_at
+           FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+          WHERE t.hash = ?`,
+      ),
+      markUsed: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
+      revoke: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
+      familyActive: db.prepare<[string], { ok: number }>('SELECT 1 AS ok FROM refresh_families WHERE id = ? AND revoked_at IS NULL'),
+    };
+  }
+
+  private issue(familyId: string, user: string, now: number): IssuedRefreshToken {
+    const token = newToken();
+    const expiresAt = now + this.ttlMs;
+    this.q.insertToken.run(hashToken(token), familyId, now, expiresAt);
+    return { token, familyId, user, expiresAt };
+  }
+
+  /** A new family for a fresh login, with its first token. */
+  startFamily(user: string): IssuedRefreshToken {
+    const now = Date.now();
+    const familyId = randomUUID();
+    return this.db.transaction(() => {
+      this.q.insertFamily.run(familyId, user, now);
+      return this.issue(familyId, user, now);
+    })();
+  }
+
+  /** Would `rotate` succeed right now? Read-only (used to decide whether to delay). */
+  isRedeemable(token: string): boolean {
+    const row = this.q.lookup.get(hashToken(token));
+    return !!row && row.expires_at > Date.now() && row.revoked_at === null && row.used_at === null;
+  }
+
+  /** Exchange a token for its successor. Atomic: two racing calls cannot both win. */
+  rotate(token: string): RotationResult {
+    const now = Date.now();
+    const hash = hashToken(token);
+    return this.db.transaction((): RotationResult => {
+      const row = this.q.lookup.get(hash);
+      if (!row) return { ok: false, reason: 'unknown' };
+      if (row.expires_at <= now) return { ok: false, reason: 'expired' };
+      if (row.revoked_at !== null) return { ok: false, reason: 'revoked' };
+      if (row.used_at !== null) {
+        // Server choice, off by default: a duplicate within the grace window (two
+        // tabs, a retried request whose response was lost) gets the current token
+        // instead of killing the family.
+        const recent = this.recent.get(row.family_id);
+        if (this.graceWindowMs > 0 && now - row.used_at < this.graceWindowMs && recent && recent.until > now) {
+          return { ok: true, kind: 'grace', issued: recent.issued };
+        }
+        // REUSE: someone is replaying a token that was already exchanged.
+        this.revokeFamily(row.family_id, 'reuse');
+        return { ok: false, reason: 'reuse' };
+      }
+      // The old token dies at this very moment, the new one is born in the same family.
+      this.q.markUsed.run(now, hash);
+      const issued = this.issue(row.family_id, row.user, now);
+      if (this.graceWindowMs > 0) this.remember(issued, now);
+      return { ok: true, kind: 'rotated', issued };
+    })();
+  }
+
+  private remember(issued: IssuedRefreshToken, now: number): void {
+    for (const [id, entry] of this.recent) if (entry.until <= now) this.recent.delete(id);
+    this.recent.set(issued.familyId, { issued, until: now + this.graceWindowMs });
+  }
+
+  /** Family of a token, whatever its state (logout revokes it even if it was already used). */
+  familyOf(token: string): string | undefined {
+    return this.q.lookup.get(hashToken(token))?.family_id;
+  }
+
+  revokeFamily(familyId: string, reason: 'logout' | 'reuse'): void {
+    this.q.revoke.run(Date.now(), reason, familyId);
+    this.recent.delete(familyId);
+  }
+
+  /** Checked on every API request: revoking a family also kills its access tokens. */
+  isFamilyActive(familyId: string): boolean {
+    return this.q.familyActive.get(familyId) !== undefined;
+  }
+}

@@ -1,0 +1,98 @@
+// Bearer mode: the access token is a short-lived JWT in the response body, sent
+// back in the Authorization header; the refresh token is an HttpOnly cookie
+// (or, with ?refresh_in_body=1, a body field, for clients that store it themselves).
+import express, { type Request, type Response, type Router } from 'express';
+import { csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf } from '../csrf.ts';
+import { REFRESH_COOKIE, refreshCookieOptions, type ServerContext } from '../context.ts';
+import { issueAccessToken, verifyJwt } from '../jwt.ts';
+import type { IssuedRefreshToken } from '../refresh-tokens.ts';
+import { checkCredentials, invalidGrant, logout, refreshDelayPassed, regenerateSession } from './common.ts';
+
+function sendTokens(ctx: ServerContext, res: Response, refresh: IssuedRefreshToken, refreshInBody: boolean): void {
+  const ttl = ctx.controls.accessTokenTtl;
+  const access = issueAccessToken(refresh.user, refresh.familyId, ttl, ctx.jwtSecret);
+  const body: Record<string, unknown> = { access_token: access.token, token_type: 'Bearer', expires_in: ttl };
+  if (refreshInBody) {
+    body.refresh_token = refresh.token;
+  } else {
+    // The cookie lives exactly as long as the token it carries (whole seconds).
+    const maxAge = Math.max(0, Math.ceil((refresh.expiresAt - Date.now()) / 1000)) * 1000;
+    res.cookie(REFRESH_COOKIE, refresh.token, refreshCookieOptions(ctx, maxAge));
+  }
+  res.json(body);
+}
+
+/** POST /auth/login, /auth/refresh, /auth/logout */
+export function bearerAuthRoutes(ctx: ServerContext): Router {
+  const router = express.Router();
+
+  router.post('/login', async (req, res) => {
+    ctx.controls.count('loginCalls');
+    if (!csrfHeaderAbsentOrMatches(req)) return rejectCsrf(res);
+    const user = checkCredentials(ctx, req, res);
+    if (!user) return;
+    await regenerateSession(req); // new session id: defeats session fixation
+    const refresh = ctx.refreshTokens.startFamily(user);
+    req.session.user = user;
+    req.session.familyId = refresh.familyId;
+    sendTokens(ctx, res, refresh, req.query.refresh_in_body === '1');
+  });
+
+  router.post('/refresh', async (req, res) => {
+    ctx.controls.count('refreshCalls');
+    // Failure switches act like a proxy or an outage in front of the app: before any check.
+    if (ctx.controls.applyRefreshFailure(req, res)) return;
+    // The cookie is sent automatically by the browser, so a cross-site request
+    // could trigger a refresh: require the double-submit header.
+    if (!csrfHeaderMatches(req)) return rejectCsrf(res);
+
+    const cookie: unknown = req.cookies?.[REFRESH_COOKIE];
+    const bodyToken: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
+    const fromCookie = typeof cookie === 'string' && cookie !== '';
+    const token = fromCookie ? (cookie as string) : typeof bodyToken === 'string' ? bodyToken : '';
+    if (!token) return invalidGrant(res);
+
+    // Rotation happens when the response is sent, after any delay: a client that
+    // disappears before it leaves its old token valid.
+    if (ctx.refreshTokens.isRedeemable(token) && !(await refreshDelayPassed(ctx, req, res))) return;
+
+    const result = ctx.refreshTokens.rotate(token);
+    if (!result.ok) {
+      if (result.reason === 'reuse') ctx.controls.count('reuseDetections');
+      if (fromCookie) res.clearCookie(REFRESH_COOKIE, refreshCookieOptions(ctx)); // it is dead: drop it
+      return invalidGrant(res);
+    }
+    if (result.kind === 'rotated') ctx.controls.count('rotations');
+    sendTokens(ctx, res, result.issued, !fromCookie);
+  });
+
+  router.post('/logout', (req, res) => logout(ctx, req, res));
+  return router;
+}
+
+function rejectToken(ctx: ServerContext, res: Response): void {
+  ctx.controls.count('api401s');
+  res.status(401).set('WWW-Authenticate', 'Bearer error="invalid_token"').json({ error: 'invalid_token' });
+}
+
+/**
+ * /api/* in bearer mode. The JWT is checked on EVERY request: signature, expiry,
+ * and that its family was not revoked (so logout or reuse detection cuts off
+ * access tokens already handed out). No CSRF check is needed: a browser never
+ * attaches an Authorization header on its own.
+ */
+export function bearerApiRoutes(ctx: ServerContext): Router {
+  const router = express.Router();
+  router.use((req: Request, res: Response) => {
+    ctx.controls.count('apiCalls');
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.get('authorization') ?? '');
+    const claims = match?.[1] ? verifyJwt(match[1], ctx.jwtSecret) : null;
+    if (!claims || !ctx.refreshTokens.isFamilyActive(claims.sid)) return rejectToken(ctx, res);
+    if (req.method === 'GET' && req.path === '/me') {
+      res.json({ user: claims.sub, exp: claims.exp });
+      return;
+    }
+    res.json({ ok: true, path: req.originalUrl.split('?')[0], user: claims.sub });
+  });
+  return router;
+}

@@ -1,0 +1,67 @@
+// Cookie mode: the express-session cookie (connect.sid, HttpOnly) is the only
+// credential; the page never sees a token. "Access expiry" is the authUntil time
+// kept in the session, extended by /auth/cookie/refresh.
+import express, { type Request, type Response, type Router } from 'express';
+import { csrfHeaderAbsentOrMatches, csrfHeaderMatches, isUnsafeMethod, rejectCsrf } from '../csrf.ts';
+import type { ServerContext } from '../context.ts';
+import { checkCredentials, invalidGrant, logout, refreshDelayPassed, regenerateSession } from './common.ts';
+
+function sessionStillExists(ctx: ServerContext, sid: string): Promise<boolean> {
+  return new Promise((resolve) => ctx.sessionStore.get(sid, (err, sess) => resolve(!err && !!sess?.user)));
+}
+
+/** POST /auth/cookie/login, /auth/cookie/refresh, /auth/cookie/logout */
+export function cookieAuthRoutes(ctx: ServerContext): Router {
+  const router = express.Router();
+
+  router.post('/login', async (req, res) => {
+    ctx.controls.count('loginCalls');
+    if (!csrfHeaderAbsentOrMatches(req)) return rejectCsrf(res);
+    const user = checkCredentials(ctx, req, res);
+    if (!user) return;
+    await regenerateSession(req); // new session id: defeats session fixation
+    req.session.user = user;
+    req.session.authUntil = Date.now() + ctx.controls.accessTokenTtl * 1000;
+    res.json({ expires_in: ctx.controls.accessTokenTtl });
+  });
+
+  router.post('/refresh', async (req, res) => {
+    ctx.controls.count('refreshCalls');
+    if (ctx.controls.applyRefreshFailure(req, res)) return;
+    // The session cookie goes along with any request: require the CSRF header.
+    if (!csrfHeaderMatches(req)) return rejectCsrf(res);
+    // authUntil may have passed; the session itself (cookie and row) lives for
+    // refreshTokenTtl after its last change, and that is the refresh window.
+    if (!req.session.user || typeof req.session.authUntil !== 'number') return invalidGrant(res);
+    if (!(await refreshDelayPassed(ctx, req, res))) return;
+    // During a delay, a logout may have deleted the session: saving it now would resurrect it.
+    if (ctx.controls.refreshDelayMs > 0 && !(await sessionStillExists(ctx, req.sessionID))) return invalidGrant(res);
+    req.session.authUntil = Date.now() + ctx.controls.accessTokenTtl * 1000;
+    res.json({ expires_in: ctx.controls.accessTokenTtl });
+  });
+
+  router.post('/logout', (req, res) => logout(ctx, req, res));
+  return router;
+}
+
+/** /api/cookie/*: a logged-in session whose authUntil has not passed. */
+export function cookieApiRoutes(ctx: ServerContext): Router {
+  const router = express.Router();
+  router.use((req: Request, res: Response) => {
+    ctx.controls.count('apiCalls');
+    // The browser attaches the session cookie by itself, so state-changing calls need the CSRF header.
+    if (isUnsafeMethod(req.method) && !csrfHeaderMatches(req)) return rejectCsrf(res);
+    const { user, authUntil } = req.session;
+    if (!user || typeof authUntil !== 'number' || authUntil <= Date.now()) {
+      ctx.controls.count('api401s');
+      res.status(401).json({ error: 'invalid_token' });
+      return;
+    }
+    if (req.method === 'GET' && req.path === '/me') {
+      res.json({ user, exp: Math.floor(authUntil / 1000) });
+      return;
+    }
+    res.json({ ok: true, path: req.originalUrl.split('?')[0], user });
+  });
+  return router;
+}

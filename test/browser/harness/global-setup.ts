@@ -1,0 +1,103 @@
+// Runs once per `vitest run --project browser`, in the main Vitest process, before any test
+// file: find (or install) Chromium and bundle the fixture page, then hand both paths to the
+// test workers through `project.provide` / `inject`.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** Absolute path of the Chromium executable the tests launch. */
+    chromiumPath: string;
+    /** Absolute path of the built fixture site (index.html + assets), served by the reference server. */
+    fixtureDir: string;
+  }
+}
+
+const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const fixtureSrc = join(repoRoot, 'test/browser/fixture');
+const fixtureOut = join(repoRoot, '.test-dist');
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const NEED_CHROMIUM =
+  'tokenward tests need Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROME_PATH';
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A one-line failure: Vitest prints the stack of a globalSetup error, which says nothing useful here. */
+function fail(message: string): never {
+  const error = new Error(message);
+  error.stack = message;
+  throw error;
+}
+
+function findChromium(): string {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    // An explicit choice that does not work is a mistake to report, not to paper over.
+    if (!isExecutable(fromEnv)) fail(`CHROME_PATH=${fromEnv} is not an executable file. ${NEED_CHROMIUM}`);
+    return fromEnv;
+  }
+  if (isExecutable(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+
+  // Only a root shell on Debian can fix this by itself (CI containers); anyone else gets the hint.
+  const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!canApt) fail(NEED_CHROMIUM);
+  console.log('[tokenward] Chromium not found; installing Debian\'s chromium with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', 'chromium']]) {
+    // stdio inherit: apt's progress streams to the terminal instead of a silent minute-long pause.
+    const { status } = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (status !== 0) fail(`apt-get ${args.join(' ')} failed. ${NEED_CHROMIUM}`);
+  }
+  if (!isExecutable(DEBIAN_CHROMIUM)) fail(NEED_CHROMIUM);
+  return DEBIAN_CHROMIUM;
+}
+
+/**
+ * Bundle every fixture page with Vite's production build, so the tests exercise the library
+ * as an app would ship it (one bundle, tree-shaken dependencies), not as a dev server serves it.
+ */
+async function buildFixture(): Promise<void> {
+  const pages = readdirSync(fixtureSrc).filter((name) => name.endsWith('.html'));
+  await build({
+    configFile: false, // the repo's vite.config.ts is the library build; none of it applies here
+    root: fixtureSrc,
+    base: '/',
+    publicDir: false,
+    logLevel: 'warn',
+    clearScreen: false,
+    build: {
+      outDir: fixtureOut,
+      emptyOutDir: true, // outDir is outside root, so Vite would not empty it unless told
+      minify: false, // readable stack traces and page source when a test fails
+      sourcemap: true,
+      target: 'es2022',
+      rolldownOptions: {
+        input: Object.fromEntries(pages.map((page) => [page.replace(/\.html$/, ''), join(fixtureSrc, page)])),
+        // Stable names: easier to read, and a rebuild by a concurrent run rewrites the same files.
+        output: {
+          entryFileNames: 'assets/[name].js',
+          chunkFileNames: 'assets/[name].js',
+          assetFileNames: 'assets/[name][extname]',
+        },
+      },
+    },
+  });
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  const chromiumPath = findChromium();
+  await buildFixture();
+  project.provide('chromiumPath', chromiumPath);
+  project.provide('fixtureDir', fixtureOut);
+}
