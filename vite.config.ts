@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { defineConfig, type Plugin } from 'vite';
-import { configDefaults } from 'vitest/config';
+import type { Plugin } from 'vite';
+import { configDefaults, defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
 
 // Emit the .d.ts files with tsc itself once the bundle is written: the declarations are
@@ -31,7 +31,7 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts' },
+      entry: { index: 'src/index.ts', react: 'src/react/index.ts', vue: 'src/vue/index.ts' },
       formats: ['es'],
     },
     rolldownOptions: {
@@ -42,7 +42,6 @@ export default defineConfig({
   test: {
     projects: [
       {
-        extends: false,
         test: {
           name: 'unit',
           environment: 'node',
@@ -50,7 +49,6 @@ export default defineConfig({
         },
       },
       {
-        extends: false,
         test: {
           name: 'server',
           environment: 'node',
@@ -59,7 +57,6 @@ export default defineConfig({
         },
       },
       {
-        extends: false,
         test: {
           name: 'browser',
           environment: 'node',

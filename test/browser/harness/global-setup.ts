@@ -2,7 +2,7 @@
 // file: find (or install) Chromium and bundle the fixture page, then hand both paths to the
 // test workers through `project.provide` / `inject`.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync } from 'node:fs';
+import { accessSync, constants, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -19,7 +19,9 @@ declare module 'vitest' {
 
 const repoRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const fixtureSrc = join(repoRoot, 'test/browser/fixture');
-const fixtureOut = join(repoRoot, '.test-dist');
+// One folder per run: runs side by side (several engineers, a watch mode) must never serve
+// each other a half-written bundle.
+const fixtureOut = join(repoRoot, '.test-dist', `run-${process.pid}`);
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const NEED_CHROMIUM =
   'tokenward tests need Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROME_PATH';
@@ -84,7 +86,7 @@ async function buildFixture(): Promise<void> {
       target: 'es2022',
       rolldownOptions: {
         input: Object.fromEntries(pages.map((page) => [page.replace(/\.html$/, ''), join(fixtureSrc, page)])),
-        // Stable names: easier to read, and a rebuild by a concurrent run rewrites the same files.
+        // Stable names: easier to read in a failing test's stack trace.
         output: {
           entryFileNames: 'assets/[name].js',
           chunkFileNames: 'assets/[name].js',
@@ -95,9 +97,10 @@ async function buildFixture(): Promise<void> {
   });
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const chromiumPath = findChromium();
   await buildFixture();
   project.provide('chromiumPath', chromiumPath);
   project.provide('fixtureDir', fixtureOut);
+  return () => rmSync(fixtureOut, { recursive: true, force: true });
 }

@@ -1,0 +1,83 @@
+// Vue bindings: a thin adapter over the public Session API, like TanStack Query's.
+// The app creates the session once and hands it to the plugin; components only read it.
+import { inject, onScopeDispose, shallowReadonly, shallowRef, ssrContextKey, type App, type InjectionKey, type ShallowRef } from 'vue';
+import { SERVER_SNAPSHOT } from '../bindings/server-snapshot.js';
+import type { Session, SessionState } from '../index.js';
+
+/** Where the plugin provides the session: `inject(sessionKey)` outside of useSessionClient(), e.g. in a Pinia store. */
+export const sessionKey: InjectionKey<Session> = Symbol('tokenward session');
+
+export interface TokenwardPlugin {
+  install(app: App): void;
+}
+
+/** `app.use(createTokenwardPlugin(session))`: provides the session the app created to every component. */
+export function createTokenwardPlugin(session: Session): TokenwardPlugin {
+  return {
+    install(app) {
+      app.provide(sessionKey, session);
+    },
+  };
+}
+
+/**
+ * The provided session, for authenticated requests (`session.http`, `session.fetch`) and actions
+ * (`login`, `logout`, `refresh`). Call it in `setup`, like any `inject`.
+ */
+export function useSessionClient(): Session {
+  const session = inject(sessionKey, null);
+  if (!session) throw new Error('tokenward/vue: useSessionClient() needs app.use(createTokenwardPlugin(session))');
+  return session;
+}
+
+/**
+ * The current state snapshot as a read-only shallow ref, updated on every change and released
+ * with the calling component (or effect scope). `loading` during server rendering.
+ */
+export function useSession(): Readonly<ShallowRef<SessionState>> {
+  const session = useSessionClient();
+  // The server has no session to follow, and never unmounts: a subscription there would leak.
+  if (inject(ssrContextKey, null) !== null) return shallowReadonly(shallowRef(SERVER_SNAPSHOT));
+  const state = shallowRef(session.getState());
+  onScopeDispose(
+    session.subscribe((next) => {
+      state.value = next;
+    }),
+  );
+  return shallowReadonly(state);
+}
+
+/** The part of a route the guard reads; vue-router's route locations have it. */
+export interface GuardRoute {
+  readonly fullPath: string;
+  readonly meta: Readonly<Record<PropertyKey, unknown>>;
+}
+
+export interface AuthGuardOptions<Location> {
+  /**
+   * Where a signed-out user goes instead: a vue-router location (`'/login'`, `{ name: 'login' }`),
+   * or a function of the route they wanted, e.g. `(to) => ({ name: 'login', query: { next: to.fullPath } })`.
+   */
+  login: Location | ((to: GuardRoute) => Location);
+  /** Which routes need a session. Default: those whose `meta.requiresAuth` is true. */
+  requiresAuth?: (to: GuardRoute) => boolean;
+}
+
+/**
+ * A navigation guard for `router.beforeEach`: waits until the session is `ready`, then lets
+ * signed-in users through and redirects signed-out ones to `login`. Typed structurally, so
+ * vue-router is not a dependency.
+ */
+export function createAuthGuard<Location extends string | object>(
+  session: Session,
+  options: AuthGuardOptions<Location>,
+): (to: GuardRoute) => Promise<true | Location> {
+  const { login, requiresAuth = (to) => to.meta.requiresAuth === true } = options;
+  // A route location is a string or a plain object, never a function: TypeScript cannot tell from the generic alone.
+  const redirect = typeof login === 'function' ? (login as (to: GuardRoute) => Location) : () => login;
+  return async (to) => {
+    if (!requiresAuth(to)) return true;
+    await session.ready;
+    return session.getState().status === 'authenticated' ? true : redirect(to);
+  };
+}

@@ -1,0 +1,60 @@
+// The library build as published: each binding is its own small entry that imports its
+// framework instead of carrying it, and the core entry never reaches for either.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import config from '../../../vite.config.js';
+
+const outDir = mkdtempSync(join(tmpdir(), 'tokenward-bundle-'));
+
+beforeAll(async () => {
+  // The repo's library build settings (entries, externals), into a temp dir: dist/ is not ours
+  // to rewrite mid-run, and the declaration step (a tsc run into dist/) is not what is tested.
+  await build({ configFile: false, logLevel: 'silent', build: { ...config.build, outDir, sourcemap: false } });
+}, 60_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** An entry and every chunk it imports, as source text, plus the packages it imports. */
+function closure(file: string, seen = new Map<string, string>()): { code: string; packages: Set<string> } {
+  const code = readFileSync(join(outDir, file), 'utf8');
+  seen.set(file, code);
+  const packages = new Set<string>();
+  for (const [, specifier] of code.matchAll(/^(?:import|export)\s[^'"]*?["']([^"']+)["'];?$/gm)) {
+    if (!specifier) continue;
+    if (!specifier.startsWith('./')) packages.add(specifier);
+    else if (!seen.has(specifier.slice(2))) for (const name of closure(specifier.slice(2), seen).packages) packages.add(name);
+  }
+  return { code: [...seen.values()].join('\n'), packages };
+}
+
+// Markers of the frameworks' own code: React's internals handle and element symbols, Vue's
+// vnode factory, reactivity core and renderer.
+const REACT_CODE = [/__CLIENT_INTERNALS_DO_NOT_USE/, /__SECRET_INTERNALS_DO_NOT_USE/, /Symbol\.for\(["']react\./, /function useSyncExternalStore/];
+const VUE_CODE = [/function createVNode/, /function shallowRef/, /function createRenderer/, /Symbol\.for\(["']v-/];
+
+describe('built bindings', () => {
+  it('tokenward/react imports react and contains none of it, nor the core', () => {
+    const { code, packages } = closure('react.js');
+    expect([...packages]).toEqual(['react']);
+    for (const marker of [...REACT_CODE, ...VUE_CODE]) expect(code).not.toMatch(marker);
+    expect(code).not.toMatch(/createSession/);
+    expect(code.length).toBeLessThan(4_000);
+  });
+
+  it('tokenward/vue imports vue and contains none of it, nor the core', () => {
+    const { code, packages } = closure('vue.js');
+    expect([...packages]).toEqual(['vue']);
+    for (const marker of [...REACT_CODE, ...VUE_CODE]) expect(code).not.toMatch(marker);
+    expect(code).not.toMatch(/createSession/);
+    expect(code.length).toBeLessThan(4_000);
+  });
+
+  it('the core entry imports neither framework nor any binding code', () => {
+    const { code, packages } = closure('index.js');
+    expect([...packages].sort()).toEqual(['broadcast-channel', 'idb-keyval', 'ky']);
+    expect(code).not.toMatch(/SessionProvider|useSyncExternalStore|createTokenwardPlugin|onScopeDispose/);
+  });
+});
