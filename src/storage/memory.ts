@@ -12,6 +12,7 @@ export function createMemoryVault(): Vault {
     },
     async clear(generation) {
       stored = { generation: Math.max(generation, stored?.generation ?? 0), tokens: null };
+      return stored.generation;
     },
   };
 }

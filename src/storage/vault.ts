@@ -22,6 +22,10 @@ export interface Vault {
    * is already stored (another tab logged out or in meanwhile): the caller must drop its tokens.
    */
   save(session: StoredSession): Promise<boolean>;
-  /** Ends `generation`: removes the tokens (and the key, for an encrypted vault) and leaves only the signed-out marker. */
-  clear(generation: number): Promise<void>;
+  /**
+   * Ends `generation`: removes the tokens (and the key, for an encrypted vault) and leaves only
+   * the signed-out marker. Resolves with the marker's generation, which is higher than asked when
+   * the store already held a later one: the session must move on from there.
+   */
+  clear(generation: number): Promise<number>;
 }

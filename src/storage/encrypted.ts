@@ -1,0 +1,204 @@
+import { clear as clearStore, createStore, get, promisifyRequest, type UseStore } from 'idb-keyval';
+import { TokenwardError } from '../errors.js';
+import type { JwtClaims, TokenSet } from '../tokens.js';
+import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
+import type { StoredSession, Vault } from './vault.js';
+
+/** The record format. A reader refuses any other: a later format migrates explicitly, never by guessing. */
+const FORMAT = 1;
+/** Record names in the object store. */
+const KEY = 'key';
+const SESSION = 'session';
+
+/** The IndexedDB database that holds the vault of the session named `name` (one object store, `vault`). */
+export function vaultDatabaseName(name: string): string {
+  return `${name}-vault`;
+}
+
+/** The session record while signed in: the TokenSet as AES-GCM ciphertext. */
+interface SealedRecord extends Sealed {
+  readonly v: typeof FORMAT;
+  readonly generation: number;
+}
+
+/** The session record once signed out. Nothing secret: only the generation that ended, so that late writes can be refused. */
+interface SignedOutRecord {
+  readonly v: typeof FORMAT;
+  readonly generation: number;
+  readonly signedOut: true;
+}
+
+type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord];
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The vault over IndexedDB. It holds two records: the non-extractable AES-GCM key (the
+ * CryptoKey object itself) and the session, sealed under that key. Every write replaces the
+ * whole store in one transaction that first checks the stored generation, so a write from a
+ * session that has ended (in any tab) is refused at the moment of writing, and the store never
+ * holds a record its key cannot open.
+ */
+export function createEncryptedVault(name: string): Vault {
+  const store = reopeningStore(vaultDatabaseName(name), 'vault');
+
+  /** Runs `write` in one readwrite transaction, given the generation stored there, and resolves once committed. */
+  function transact<T>(write: (objectStore: IDBObjectStore, storedGeneration: number) => T): Promise<T> {
+    return store('readwrite', async (objectStore) => {
+      const stored = generationOf(await promisifyRequest<unknown>(objectStore.get(SESSION)));
+      let result: T;
+      try {
+        result = write(objectStore, stored);
+      } catch (error) {
+        // Otherwise whatever `write` did before throwing (the store cleared, say) would commit.
+        objectStore.transaction.abort();
+        throw error;
+      }
+      await promisifyRequest(objectStore.transaction);
+      return result;
+    });
+  }
+
+  async function seals(generation: number, tokens: TokenSet): Promise<Entry[]> {
+    // A key another tab stored is reused; otherwise a new one is written below together with
+    // the record it sealed, in the same transaction, so concurrent tabs can never leave a record
+    // next to a key that does not open it (the last complete write wins).
+    const stored: unknown = await get(KEY, store);
+    const key = isVaultKey(stored) ? stored : await generateVaultKey();
+    const sealed = await seal(key, encoder.encode(JSON.stringify(tokens)), bindingOf(name, generation));
+    return [
+      [KEY, key],
+      [SESSION, { v: FORMAT, generation, iv: sealed.iv, ciphertext: sealed.ciphertext }],
+    ];
+  }
+
+  return {
+    async load() {
+      // Failures to read are passed on as they are: the store being unusable is not corruption.
+      const [record, key] = await store('readonly', (objectStore) =>
+        Promise.all([promisifyRequest<unknown>(objectStore.get(SESSION)), promisifyRequest<unknown>(objectStore.get(KEY))]),
+      );
+      return record === undefined ? null : readRecord(name, record, key);
+    },
+
+    async save({ generation, tokens }) {
+      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation)];
+      return transact((objectStore, stored) => {
+        if (stored > generation) return false;
+        replaceContents(objectStore, entries);
+        return true;
+      });
+    },
+
+    async clear(generation) {
+      try {
+        // Key included: whatever ciphertext survives anywhere can no longer be read.
+        return await transact((objectStore, stored) => {
+          const ended = Math.max(generation, stored);
+          replaceContents(objectStore, [signedOut(ended)]);
+          return ended;
+        });
+      } catch (error) {
+        // The marker could not be written (a quota error, say). Deleting the key and the record
+        // matters more than the marker, and a transaction that only deletes can still commit.
+        await clearStore(store).catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * idb-keyval's store, opened lazily (creating the vault touches no browser global), and opened
+ * again when the browser has closed our connection under us: `Clear-Site-Data: "storage"` in a
+ * logout response does that, and the next login must still be able to persist.
+ */
+function reopeningStore(dbName: string, storeName: string): UseStore {
+  let store = createStore(dbName, storeName);
+  return (mode, callback) =>
+    store(mode, callback).catch((error: unknown) => {
+      if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+      store = createStore(dbName, storeName);
+      return store(mode, callback);
+    });
+}
+
+function replaceContents(objectStore: IDBObjectStore, entries: readonly Entry[]): void {
+  objectStore.clear();
+  for (const [name, value] of entries) objectStore.put(value, name);
+}
+
+function signedOut(generation: number): Entry {
+  return [SESSION, { v: FORMAT, generation, signedOut: true }];
+}
+
+/**
+ * The additional authenticated data of a session record: the vault, the record, the format and
+ * the generation. A ciphertext copied into another vault or record, read as another format, or
+ * relabelled with another generation fails to decrypt. JSON, so that no choice of `name` can
+ * make two different bindings encode to the same bytes.
+ */
+function bindingOf(name: string, generation: number): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify(['tokenward-vault', name, SESSION, FORMAT, generation]));
+}
+
+function corrupted(message: string, cause?: unknown): TokenwardError {
+  return new TokenwardError('storage_corrupted', `the stored session cannot be trusted: ${message}`, { cause });
+}
+
+/** Decrypts and validates a stored session record; anything amiss rejects with `storage_corrupted`. */
+async function readRecord(name: string, record: unknown, key: unknown): Promise<StoredSession> {
+  if (!isObject(record) || record.v !== FORMAT || !isGeneration(record.generation)) {
+    throw corrupted('the session record is not in a format this version reads');
+  }
+  const { generation } = record;
+  if (record.signedOut === true) return { generation, tokens: null };
+  const sealed = { iv: record.iv, ciphertext: record.ciphertext };
+  if (!isSealed(sealed)) throw corrupted('the session record is malformed');
+  if (!isVaultKey(key)) throw corrupted('the vault key is missing or is not a vault key');
+  let plaintext: ArrayBuffer;
+  try {
+    plaintext = await unseal(key, sealed, bindingOf(name, generation));
+  } catch (error) {
+    throw corrupted('the session record does not decrypt (altered, moved, or sealed under another key)', error);
+  }
+  const tokens = parseTokenSet(plaintext);
+  if (!tokens) throw corrupted('the decrypted session is not a token set');
+  return { generation, tokens };
+}
+
+function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(plaintext));
+  } catch {
+    return null;
+  }
+  if (!isObject(value)) return null;
+  const { accessToken, refreshToken, expiresAt, issuedAt, claims } = value;
+  if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
+  if (claims !== null && !isObject(claims)) return null;
+  return { accessToken, refreshToken, expiresAt, issuedAt, claims: claims as JwtClaims | null };
+}
+
+/** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */
+function generationOf(record: unknown): number {
+  return isObject(record) && isGeneration(record.generation) ? record.generation : 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isGeneration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === 'string';
+}
