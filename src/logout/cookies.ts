@@ -1,0 +1,86 @@
+import { removeSelected, type PurgeFilter } from './filter.js';
+
+const EXPIRED = 'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
+
+/** Names of the cookies page script can read here ('' for a nameless cookie), without duplicates. */
+function readableCookieNames(): string[] {
+  const names = new Set<string>();
+  for (const pair of document.cookie.split(';')) {
+    if (pair.trim() === '') continue;
+    const index = pair.indexOf('=');
+    names.add((index < 0 ? '' : pair.slice(0, index)).trim());
+  }
+  return [...names];
+}
+
+/**
+ * Every Path a cookie readable at `pathname` can have: each prefix ending at a '/' boundary,
+ * with and without the trailing slash (two different cookies), and the path itself.
+ */
+export function pathVariants(pathname: string): string[] {
+  const paths = new Set(['/']);
+  for (let i = pathname.indexOf('/', 1); i > 0; i = pathname.indexOf('/', i + 1)) {
+    paths.add(pathname.slice(0, i));
+    paths.add(pathname.slice(0, i + 1));
+  }
+  paths.add(pathname);
+  // A ';' would end the Path attribute early: no cookie with such a path can be written from here.
+  return [...paths].filter((path) => path.startsWith('/') && !path.includes(';'));
+}
+
+/**
+ * Every Domain a cookie readable on `hostname` can have: none (host-only), then the host and
+ * each parent domain, with and without the leading dot that older browsers keep apart. The
+ * bare top-level label is left out: browsers refuse it. An IP address only has host-only cookies.
+ */
+export function domainVariants(hostname: string): Array<string | undefined> {
+  const domains: Array<string | undefined> = [undefined];
+  const isIp = /^[\d.]+$/.test(hostname) || hostname.includes(':') || hostname.startsWith('[');
+  if (isIp || hostname === '') return domains;
+  const labels = hostname.replace(/\.$/, '').split('.');
+  for (let i = 0; i < labels.length - 1; i++) {
+    const domain = labels.slice(i).join('.');
+    domains.push(domain, `.${domain}`);
+  }
+  return domains;
+}
+
+/** Expires `name` under every Path and Domain it may have been set with: JS cannot read those back. */
+function expireEverywhere(name: string): void {
+  // An empty name and an empty value make the whole string ignored, so a nameless cookie is
+  // overwritten through a value ('x') with no name.
+  const pair = name === '' ? 'x' : `${name}=`;
+  // Cookie prefixes are only accepted with Secure; __Host- also needs Path=/ and no Domain,
+  // which is one of the combinations below (the others are refused, harmlessly).
+  const secure = /^__(secure|host)-/i.test(name) ? '; Secure' : '';
+  for (const domain of domainVariants(location.hostname)) {
+    for (const path of pathVariants(location.pathname)) {
+      document.cookie = `${pair}; ${EXPIRED}; Path=${path}${domain === undefined ? '' : `; Domain=${domain}`}${secure}`;
+    }
+  }
+}
+
+/**
+ * Expires the readable cookies that `filter` selects, except `keepNames`. HttpOnly cookies are
+ * invisible here: only the server can clear them (its logout endpoint, or Clear-Site-Data).
+ * A selected cookie still readable afterwards is reported (a Partitioned cookie, for example).
+ */
+export function expireReadableCookies(
+  filter: true | PurgeFilter,
+  keepNames: readonly string[],
+  report: (error: unknown) => void,
+): void {
+  const candidates = readableCookieNames().filter((name) => !keepNames.includes(name));
+  const expired = new Set<string>();
+  removeSelected(
+    candidates,
+    filter,
+    (name) => {
+      expireEverywhere(name);
+      expired.add(name);
+    },
+    report,
+  );
+  const left = readableCookieNames().filter((name) => expired.has(name));
+  if (left.length > 0) report(new Error(`cookies still readable after expiring them: ${left.join(', ')}`));
+}

@@ -1,0 +1,35 @@
+/**
+ * Which keys (web storage keys, cookie names) a purge removes, when not all of them.
+ * A key is removed when it matches `prefixes` (if given) and `keep` does not claim it.
+ */
+export interface PurgeFilter {
+  /** Only keys starting with one of these are removed. Omitted: every key is a candidate. An empty list removes nothing. */
+  readonly prefixes?: readonly string[];
+  /** Keys for which this returns true are never removed, whatever `prefixes` says. */
+  readonly keep?: (key: string) => boolean;
+}
+
+/**
+ * Calls `remove` for every key that `filter` selects (`true`: every key). A `keep` that throws
+ * keeps its key, since what the app wanted is unknown and a purge must never destroy what it
+ * was told to keep; the error is reported and the other keys are still handled.
+ */
+export function removeSelected(
+  keys: readonly string[],
+  filter: true | PurgeFilter,
+  remove: (key: string) => void,
+  report: (error: unknown) => void,
+): void {
+  for (const key of keys) {
+    if (filter !== true) {
+      if (filter.prefixes && !filter.prefixes.some((prefix) => key.startsWith(prefix))) continue;
+      try {
+        if (filter.keep?.(key)) continue;
+      } catch (error) {
+        report(new Error(`keep() threw for "${key}", so it was kept`, { cause: error }));
+        continue;
+      }
+    }
+    remove(key);
+  }
+}

@@ -1,0 +1,43 @@
+// The parts of the logout purge that need no browser: where a cookie may live, and that the
+// purge is a no-op (and no crash) in Node. The purge itself is tested in test/browser/purge.test.ts.
+import { describe, expect, it } from 'vitest';
+import { domainVariants, pathVariants } from '../../src/logout/cookies.ts';
+import { purgeClientStorage } from '../../src/logout/purge.ts';
+
+describe('pathVariants', () => {
+  it('lists every path a cookie readable at this path can have, with and without the trailing slash', () => {
+    expect(pathVariants('/a/b/page')).toEqual(['/', '/a', '/a/', '/a/b', '/a/b/', '/a/b/page']);
+    expect(pathVariants('/a/')).toEqual(['/', '/a', '/a/']);
+    expect(pathVariants('/')).toEqual(['/']);
+  });
+
+  it('leaves out a path a cookie cannot be written with', () => {
+    expect(pathVariants('/a;b/c')).toEqual(['/']);
+  });
+});
+
+describe('domainVariants', () => {
+  it('lists host-only, the host and each parent domain with and without a leading dot, but not the top-level label', () => {
+    expect(domainVariants('app.example.com')).toEqual([
+      undefined,
+      'app.example.com',
+      '.app.example.com',
+      'example.com',
+      '.example.com',
+    ]);
+  });
+
+  it('has only host-only cookies for a single label or an IP address', () => {
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) expect(domainVariants(host)).toEqual([undefined]);
+  });
+});
+
+describe('purgeClientStorage outside a browser', () => {
+  it('does nothing and reports nothing', async () => {
+    const result = await purgeClientStorage(
+      { localStorage: true, sessionStorage: true, indexedDB: 'all', caches: true, cookies: true, serviceWorkers: true },
+      [],
+    );
+    expect(result).toEqual({ failed: [] });
+  });
+});
