@@ -28,6 +28,8 @@ export type TokenwardErrorCode =
   | 'storage_corrupted'
   /** The server's logout endpoint failed; the local logout happened anyway. */
   | 'logout_failed'
+  /** Part of the logout purge of browser storage failed (the error's `cause` says which); the rest went on. */
+  | 'purge_failed'
   /** The session was disposed. */
   | 'disposed';
 

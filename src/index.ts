@@ -9,3 +9,4 @@ export type { TokenResponse, TokenSet, JwtClaims, SessionMode } from './tokens.j
 export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';
 export type { BackoffOptions } from './refresh/backoff.js';
+export type { PurgeOptions, PurgeFilter } from './logout/purge.js';

@@ -1,5 +1,6 @@
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { Endpoints } from './http/auth-api.js';
+import type { PurgeOptions } from './logout/purge.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { SessionMode } from './tokens.js';
 
@@ -31,6 +32,8 @@ export interface SessionOptions {
   idleTimeout?: number;
   /** Seconds before the idle logout that the `idle-warning` event fires. Default 60, at most `idleTimeout`. */
   idleWarning?: number;
+  /** What logout clears in the browser besides the vault. Default: web storage, IndexedDB, Cache Storage and readable cookies, all of them. */
+  purge?: PurgeOptions;
 }
 
 export interface ResolvedOptions {
@@ -48,6 +51,7 @@ export interface ResolvedOptions {
   readonly idleTimeout: number;
   /** Milliseconds. */
   readonly idleWarning: number;
+  readonly purge: PurgeOptions | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -67,5 +71,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
+    purge: options.purge,
   };
 }

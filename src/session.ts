@@ -12,6 +12,8 @@ import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
+import { purgeClientStorage } from './logout/purge.js';
+import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
@@ -287,14 +289,8 @@ class TokenwardSession implements Session {
 
   /** The one way tokens enter the session: dropped unless their generation is still current once persisted. */
   async #commit(tokens: TokenSet, generation: number, event: TokenEvent): Promise<void> {
-    let saved = generation === this.#generation;
-    if (saved) {
-      saved = await this.#vault.save({ generation, tokens }).catch((error: unknown) => {
-        // Storage failing is no reason to lose a valid session: keep it in memory and say so.
-        this.#report(toTokenwardError(error, 'storage_unavailable'));
-        return true;
-      });
-    }
+    // (Unusable storage never rejects here: the vault falls back to memory and reports it.)
+    const saved = generation === this.#generation && (await this.#vault.save({ generation, tokens }));
     if (!saved || generation !== this.#generation || this.#disposed) {
       // Refused by the vault: another tab moved on (logged out or in); follow it.
       if (!saved) void this.#resync();
@@ -371,23 +367,42 @@ class TokenwardSession implements Session {
     return wasSignedIn;
   }
 
-  /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted when all is done. */
+  /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
     const wasSignedIn = this.#endLocally(generation);
     this.#channel?.post({ type: 'logout', generation, reason });
-    const server = this.#api.logout(this.#lifetime.signal).catch((error: unknown) => {
+    // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
+    this.#api.logout().catch((error: unknown) => {
       this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
     });
-    const storage = this.#vault.clear(generation).catch((error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')));
-    await Promise.all([server, storage]);
+    const storage = this.#vault.clear(generation).then(
+      // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
+      (ended) => void (this.#generation = Math.max(this.#generation, ended)),
+      (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
+    );
+    await Promise.all([storage, this.#purge()]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
   }
 
-  /** A logout another tab started (or the vault shows): end here; the server call and vault are that tab's. */
+  /**
+   * A logout another tab started (or the vault shows): end and purge here; the server call and
+   * the vault are that tab's. A tab that was not signed in (a page load after a logout) only
+   * takes note: purging there would wipe the app's data on every signed-out reload.
+   */
   async #endFromOtherTab(generation: number, reason: LogoutReason): Promise<void> {
-    const wasSignedIn = this.#endLocally(generation);
-    if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+    if (!this.#endLocally(generation)) return;
+    await this.#purge();
+    if (!this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  /** Clears what the app stored in this tab and origin. The vault clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight. */
+  async #purge(): Promise<void> {
+    const { name, csrf, purge } = this.#options;
+    const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
+    for (const { step, error } of failed) {
+      this.#report(new TokenwardError('purge_failed', `logout could not clear ${step}: ${error.message}`, { cause: error }));
+    }
   }
 
   #report(error: TokenwardError): void {

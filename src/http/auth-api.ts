@@ -24,7 +24,8 @@ export interface AuthApiOptions {
 export interface AuthApi {
   login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
   refresh(refreshToken: string | null, signal: AbortSignal): Promise<TokenSet>;
-  logout(signal: AbortSignal): Promise<void>;
+  /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. */
+  logout(): Promise<void>;
 }
 
 type Call = 'login' | 'refresh' | 'logout';
@@ -33,7 +34,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
   // Our own status handling decides what is transient, so ky must neither retry nor throw on status.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false });
 
-  async function post(call: Call, body: unknown, signal: AbortSignal): Promise<Response> {
+  async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl: pass baseUrl to createSession outside a browser');
     try {
       return await client.post(new URL(endpoints[call], baseUrl), {
@@ -45,7 +46,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
         keepalive: call === 'logout',
       });
     } catch (error) {
-      if (signal.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
+      if (signal?.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
       if (error instanceof TimeoutError) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });
       throw new TokenwardError('network', `${call} request failed`, { cause: error });
     }
@@ -54,9 +55,10 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
   async function tokensFrom(call: Call, response: Response): Promise<TokenSet> {
     const receivedAt = Date.now();
     if (!response.ok) throw await failureOf(call, response);
+    const text = await bodyOf(call, response);
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(text);
     } catch (error) {
       throw new TokenwardError('invalid_response', `${call} answered ${response.status} with a body that is not JSON`, { cause: error });
     }
@@ -67,11 +69,21 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
     refresh: async (refreshToken, signal) =>
       tokensFrom('refresh', await post('refresh', refreshToken ? { refresh_token: refreshToken } : undefined, signal)),
-    async logout(signal) {
-      const response = await post('logout', undefined, signal);
+    async logout() {
+      const response = await post('logout', undefined);
       if (!response.ok) throw await failureOf('logout', response);
+      // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
+      await bodyOf('logout', response);
     },
   };
+}
+
+async function bodyOf(call: Call, response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new TokenwardError('network', `${call} response broke off`, { cause: error });
+  }
 }
 
 /** Classifies an error status: what is transient, what ends the session, what is the caller's mistake. */

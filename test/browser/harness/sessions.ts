@@ -1,0 +1,36 @@
+// Sessions in test pages: `window.session` created the same way in every tab, with its events
+// recorded in `window.twEvents` as short strings ('login:other-tab', 'logout:idle', 'error:network').
+import type { Page } from 'playwright-core';
+import type { SessionOptions } from '../../../src/index.ts';
+
+/** Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and waits for `ready`. */
+export async function startSessions(pages: readonly Page[], options: SessionOptions = {}): Promise<void> {
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(async (options) => {
+        window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options });
+        const events: string[] = [];
+        window.twEvents = events;
+        const on = window.session.on.bind(window.session);
+        on('login', ({ source }) => events.push(`login:${source}`));
+        on('refresh', ({ source }) => events.push(`refresh:${source}`));
+        on('logout', ({ reason }) => events.push(`logout:${reason}`));
+        on('error', ({ error }) => events.push(`error:${error.code}`));
+        on('expired', () => events.push('expired'));
+        on('storage-corrupted', () => events.push('storage-corrupted'));
+        on('idle-warning', () => events.push('idle-warning'));
+        await window.session.ready;
+      }, options),
+    ),
+  );
+}
+
+/** The events recorded in the page so far. */
+export function eventsOf(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...window.twEvents]);
+}
+
+/** Logs in as the reference server's user. */
+export function login(page: Page): Promise<void> {
+  return page.evaluate(() => window.session.login({ username: 'alice', password: 'wonderland' }));
+}
