@@ -185,7 +185,9 @@ function fail(kind: RefreshFailure | LogoutFailure, req: Request, res: Response,
       // Never answer; the socket is destroyed by close() or by the client giving up.
       return;
     case 'drop':
-      req.socket.destroy();
+      // The connection breaks mid-response. (A connection closed before any byte is not enough:
+      // browsers silently resend a request whose reused keep-alive connection closed that way.)
+      req.socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{"access_tok');
       return;
   }
 }
