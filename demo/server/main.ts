@@ -1,4 +1,6 @@
-// The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default).
+// The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default; PORT=0 picks a free
+// port, and the line printed below says which). DEMO_DB names another SQLite file (tests
+// point it at a temporary one).
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +13,7 @@ const dist = join(demoDir, 'dist');
 
 const server = await startReferenceServer({
   port: Number(process.env.PORT ?? 8787),
-  database: join(dataDir, 'demo.sqlite'),
+  database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });

@@ -1,0 +1,43 @@
+// The demo page: `vite build --config demo/vite.config.ts` writes demo/dist, which the demo
+// server serves at '/'. The page imports the SDK from its sources (../src), so the demo always
+// shows the code in this checkout. Every .html page in demo/ is built (the framework examples
+// live next to index.html) and linked from index.html.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const pages = readdirSync(root).filter((name) => name.endsWith('.html'));
+
+/** Fills `<!-- example-links -->` in index.html with links to the other pages, if there are any. */
+function exampleLinks(): Plugin {
+  const others = pages.filter((page) => page !== 'index.html');
+  const label = (page: string) => page.charAt(0).toUpperCase() + page.slice(1, -'.html'.length);
+  const nav = others.length
+    ? `<nav class="examples">The same session in a framework: ${others.map((page) => `<a href="./${page}">${label(page)}</a>`).join(' · ')}</nav>`
+    : '';
+  return {
+    name: 'tokenward-demo:example-links',
+    transformIndexHtml(html, ctx) {
+      return ctx.filename.endsWith('index.html') ? html.replace('<!-- example-links -->', nav) : html;
+    },
+  };
+}
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: false,
+  clearScreen: false,
+  plugins: [exampleLinks()],
+  build: {
+    outDir: join(root, 'dist'),
+    emptyOutDir: true,
+    sourcemap: true, // the page is meant to be read in devtools too
+    target: 'es2022',
+    rolldownOptions: {
+      input: Object.fromEntries(pages.map((page) => [page.slice(0, -'.html'.length), join(root, page)])),
+    },
+  },
+});
