@@ -172,12 +172,14 @@ class TokenwardSession implements Session {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
     await null;
     await this.#resync(false);
-    if (this.#state.get().status === 'loading') this.#state.update({ status: 'unauthenticated' });
     const tokens = this.#tokens;
-    if (tokens && Date.now() >= tokens.expiresAt) {
-      // Expired while the app was closed: one refresh before `ready`; a transient failure keeps the session.
+    if (tokens && this.#state.get().status === 'loading') {
+      // Stored but expired while the app was closed: one refresh before `ready`.
       await this.#refresh().catch(() => undefined);
+      // A transient failure keeps the session (with `error` set): the server has not said it is over.
+      if (this.#tokens === tokens) this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims });
     }
+    if (this.#state.get().status === 'loading') this.#state.update({ status: 'unauthenticated' });
   }
 
   /**

@@ -198,6 +198,25 @@ describe('encrypted vault', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps a restored session whose first refresh fails transiently, and recovers it by backing off', async () => {
+    const page = await h.newTab();
+    const errors = trackErrors(page);
+    await startSession(page);
+    await login(page);
+    const { expiresAt } = await page.evaluate(() => window.session.getState());
+
+    h.server.control.failRefresh(1, '500');
+    // The app comes back long after expiry: the clock starts past it and then runs on.
+    await page.clock.install({ time: expiresAt! + 60_000 });
+    await page.reload();
+    expect(await startSession(page, { backoff: { base: 200, cap: 400 } })).toBe('authenticated');
+    expect(await page.evaluate(() => window.session.getState().error?.code)).toBe('server');
+    const recovered = await waitForState(page, (s) => s.error === null && !s.refreshing && (s.expiresAt ?? 0) > Date.now());
+    expect(recovered.status).toBe('authenticated');
+    expect(h.server.control.stats()).toMatchObject({ loginCalls: 1, refreshCalls: 2, rotations: 1 });
+    expect(errors).toEqual([]);
+  });
+
   it('leaves no trace of the access token, its parts or a body refresh token anywhere, after login and after a refresh', async () => {
     const page = await h.newTab();
     const errors = trackErrors(page);
