@@ -90,6 +90,8 @@ class TokenwardSession implements Session {
   #failures = 0;
   #retryAt = 0;
   #expiredNotified: number | null = null;
+  /** The server logout call still on its way, if any: settles, never rejects. */
+  #serverLogout: Promise<void> = Promise.resolve();
   #disposed = false;
 
   constructor(options: ResolvedOptions) {
@@ -127,6 +129,8 @@ class TokenwardSession implements Session {
     this.#assertAlive();
     await this.ready;
     const generation = ++this.#generation;
+    // A logout response that landed after this login's would clear the cookies the login just set.
+    await this.#serverLogout;
     const tokens = await this.#api.login(credentials, this.#lifetime.signal);
     await this.#commit(tokens, generation, 'login');
   }
@@ -375,7 +379,7 @@ class TokenwardSession implements Session {
     const wasSignedIn = this.#endLocally(generation);
     this.#channel?.post({ type: 'logout', generation, reason });
     // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#api.logout().catch((error: unknown) => {
+    this.#serverLogout = this.#api.logout().catch((error: unknown) => {
       this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
     });
     const storage = this.#vault.clear(generation).then(

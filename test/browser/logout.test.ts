@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SessionOptions } from '../../src/index.ts';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { eventsOf, login, startSessions as start } from './harness/sessions.ts';
+import { eventsOf, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './harness/suite.ts';
 
 async function signedInTabs(h: BrowserSuite, n: number, options: SessionOptions = {}): Promise<Page[]> {
@@ -40,6 +40,8 @@ describe('logout (real Chromium, several tabs)', () => {
       }, index);
     }
     await pages[1]!.evaluate(() => window.session.logout());
+    // The server's logout response clears its cookies (the CSRF one included: the purge leaves it for that call).
+    await serverLoggedOut(h.server);
     for (const page of pages) {
       await waitForState(page, 'unauthenticated');
       await expect
@@ -60,6 +62,7 @@ describe('logout (real Chromium, several tabs)', () => {
     const stolen = (await (await h.context()).cookies()).find((c) => c.name === 'tw_refresh')?.value;
     expect(stolen).toBeTruthy();
     await pages[0]!.evaluate(() => window.session.logout());
+    await serverLoggedOut(h.server);
     const replay = await fetch(`${h.server.url}/auth/refresh`, {
       method: 'POST',
       headers: { cookie: `tw_refresh=${stolen}; XSRF-TOKEN=x`, 'x-xsrf-token': 'x' },

@@ -2,7 +2,7 @@
 // rotating reference server (a refresh token presented twice revokes its family).
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { eventsOf, login, startSessions as start } from './harness/sessions.ts';
+import { eventsOf, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 2, controls: true } });
@@ -71,6 +71,7 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
       const reason = index === 2 ? 'user' : 'other-tab';
       expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([`logout:${reason}`]);
     }
+    await serverLoggedOut(h.server);
     expect(h.server.control.stats().logoutCalls).toBe(1);
   });
 

@@ -1,6 +1,8 @@
 // Sessions in test pages: `window.session` created the same way in every tab, with its events
 // recorded in `window.twEvents` as short strings ('login:other-tab', 'logout:idle', 'error:network').
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { ReferenceServer } from '../../../demo/server/index.ts';
 import type { SessionOptions } from '../../../src/index.ts';
 
 /** Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and waits for `ready`. */
@@ -33,4 +35,14 @@ export function eventsOf(page: Page): Promise<string[]> {
 /** Logs in as the reference server's user. */
 export function login(page: Page): Promise<void> {
   return page.evaluate(() => window.session.login({ username: 'alice', password: 'wonderland' }));
+}
+
+/**
+ * Waits until the server answered a logout call: `logout()` resolves once the tab is clean,
+ * while its keepalive call to the server may still be on the way.
+ */
+export async function serverLoggedOut(server: ReferenceServer): Promise<void> {
+  await expect
+    .poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0))
+    .toBe(true);
 }
