@@ -25,6 +25,23 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
     expect(new Set(tokens).size).toBe(1);
   });
 
+  it('gives every tab the new token when one tab refreshes, without a network call in the others', async () => {
+    const pages = await h.newTabs(3);
+    await start(pages);
+    await login(pages[0]!);
+    await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
+    h.server.control.reset();
+    const before = await pages[2]!.evaluate(() => window.session.getAccessToken());
+    await pages[1]!.evaluate(() => window.session.refresh());
+    const fresh = await pages[1]!.evaluate(() => window.session.getAccessToken());
+    expect(fresh).not.toBe(before);
+    for (const page of [pages[0]!, pages[2]!]) {
+      await expect.poll(() => page.evaluate(() => window.session.getAccessToken())).toBe(fresh);
+      expect(await eventsOf(page)).toContain('refresh:other-tab');
+    }
+    expect(h.server.control.stats().refreshCalls).toBe(1);
+  });
+
   it('keeps 8 busy tabs signed in over 5+ token lifetimes with one refresh per rotation and no reuse', async () => {
     const pages = await h.newTabs(8);
     const errors = pages.map((page) => trackErrors(page));
