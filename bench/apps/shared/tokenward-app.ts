@@ -1,0 +1,13 @@
+// The tokenward quickstart, shared by the core app and the framework apps: one session for the
+// page, its status on screen, a login form, an authenticated API call and a logout button.
+import { createSession, type Session } from '../../../src/index.ts';
+import { onClick, onLogin, show } from './ui.ts';
+
+export function startTokenwardApp(): Session {
+  const session = createSession();
+  session.subscribe((state) => show(state.status));
+  onLogin((username, password) => session.login({ username, password }));
+  onClick('#me', async () => show((await session.http.get('api/me').json<{ user: string }>()).user));
+  onClick('#logout', () => session.logout());
+  return session;
+}

@@ -1,0 +1,8 @@
+// The bench pages' window globals, typed for page.evaluate on the Node side.
+interface Window {
+  benchHot: import('./api.ts').HotPathPage;
+  benchRestore: import('./api.ts').RestorePage;
+  benchVault: import('./api.ts').VaultPage;
+  benchTabs: import('./api.ts').TabsPage;
+  benchRefresh: import('./api.ts').RefreshPage;
+}
