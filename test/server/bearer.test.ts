@@ -1,23 +1,28 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signJwt, startReferenceServer, type ReferenceServer } from '../../demo/server/index.ts';
-import { Client, decodeJwt, sessionId, setCookies, tempDatabase } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { signJwt } from '../../demo/server/index.ts';
+import { alice, Client, decodeJwt, sessionId, setCookies, tempDatabase, useServer, withServer } from './http.ts';
 
 const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
-let server: ReferenceServer;
 const db = tempDatabase();
-
-beforeAll(async () => {
-  server = await startReferenceServer({ database: db.file, controls: true });
-});
-afterAll(async () => {
-  await server.close();
-  db.cleanup();
-});
-beforeEach(() => server.control.reset());
+const server = useServer({ db, controls: true });
 
 function sessionRows(sid: string): number {
   return db.query('SELECT sid FROM sessions WHERE sid = ?', sid).length;
+}
+
+/** Another browser holding a copied (replayed, racing) refresh token, with a CSRF cookie of its own. */
+function browserHolding(url: string, refreshToken: string): Client {
+  const client = new Client(url);
+  client.jar.set('XSRF-TOKEN', 'x');
+  client.jar.set('tw_refresh', refreshToken, '/auth');
+  return client;
+}
+
+/** Why the refresh-token family of an access token was revoked, if it was. */
+function revokedReason(accessToken: string): string | undefined {
+  const [family] = db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = ?', decodeJwt(accessToken).sid);
+  return family?.revoked_reason;
 }
 
 function jwtSecret(): Buffer {
@@ -28,7 +33,7 @@ function jwtSecret(): Buffer {
 describe('login', () => {
   it('answers with a JWT and sets an HttpOnly SameSite=Lax refresh cookie and a readable CSRF cookie', async () => {
     const client = new Client(server.url);
-    const res = await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' } });
+    const res = await client.post('/auth/login', { json: alice });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
@@ -70,9 +75,9 @@ describe('login', () => {
 
   it('does not need the CSRF header, but rejects a wrong one', async () => {
     const client = new Client(server.url);
-    expect((await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' }, csrf: 'forged' })).status).toBe(403);
-    expect((await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' }, csrf: false })).status).toBe(200);
-    expect((await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' } })).status).toBe(200);
+    expect((await client.post('/auth/login', { json: alice, csrf: 'forged' })).status).toBe(403);
+    expect((await client.post('/auth/login', { json: alice, csrf: false })).status).toBe(200);
+    expect((await client.post('/auth/login', { json: alice })).status).toBe(200);
   });
 
   it('regenerates the session id at login and deletes the old session', async () => {
@@ -122,9 +127,7 @@ describe('refresh', () => {
     expect(newer).not.toBe(newest);
 
     // The attacker replays the first token.
-    const attacker = new Client(server.url);
-    attacker.jar.set('XSRF-TOKEN', 'x');
-    attacker.jar.set('tw_refresh', old, '/auth');
+    const attacker = browserHolding(server.url, old);
     expect((await attacker.post('/auth/refresh')).status).toBe(401);
     expect(server.control.stats().reuseDetections).toBe(1);
 
@@ -133,8 +136,7 @@ describe('refresh', () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'invalid_grant' });
     expect((await client.get('/api/me', { bearer: access })).status).toBe(401);
-    const [family] = db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = ?', decodeJwt(access).sid);
-    expect(family?.revoked_reason).toBe('reuse');
+    expect(revokedReason(access)).toBe('reuse');
   });
 
   it('rejects an unknown token and a missing token with invalid_grant', async () => {
@@ -163,18 +165,15 @@ describe('refresh', () => {
 });
 
 describe('grace window', () => {
-  it('hands a duplicate within the window the current token instead of revoking', async () => {
-    const graceful = await startReferenceServer({ graceWindow: 10_000 });
-    try {
+  it('hands a duplicate within the window the current token instead of revoking', () =>
+    withServer({ graceWindow: 10_000 }, async (graceful) => {
       const client = new Client(graceful.url);
       await client.login();
       const old = client.jar.get('tw_refresh')!;
       expect((await client.post('/auth/refresh')).status).toBe(200);
       const current = client.jar.get('tw_refresh')!;
 
-      const racing = new Client(graceful.url);
-      racing.jar.set('XSRF-TOKEN', 'x');
-      racing.jar.set('tw_refresh', old, '/auth');
+      const racing = browserHolding(graceful.url, old);
       const res = await racing.post('/auth/refresh');
       expect(res.status).toBe(200);
       expect(((await res.json()) as { access_token: string }).access_token).toEqual(expect.any(String));
@@ -182,29 +181,20 @@ describe('grace window', () => {
       expect(graceful.control.stats()).toMatchObject({ rotations: 1, reuseDetections: 0 });
 
       expect((await client.post('/auth/refresh')).status).toBe(200); // the family lives on
-    } finally {
-      await graceful.close();
-    }
-  });
+    }));
 
-  it('still detects reuse once the window has passed', async () => {
-    const graceful = await startReferenceServer({ graceWindow: 50 });
-    try {
+  it('still detects reuse once the window has passed', () =>
+    withServer({ graceWindow: 50 }, async (graceful) => {
       const client = new Client(graceful.url);
       await client.login();
       const old = client.jar.get('tw_refresh')!;
       expect((await client.post('/auth/refresh')).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 120)); // let the window pass
-      const racing = new Client(graceful.url);
-      racing.jar.set('XSRF-TOKEN', 'x');
-      racing.jar.set('tw_refresh', old, '/auth');
+      const racing = browserHolding(graceful.url, old);
       expect((await racing.post('/auth/refresh')).status).toBe(401);
       expect(graceful.control.stats().reuseDetections).toBe(1);
       expect((await client.post('/auth/refresh')).status).toBe(401);
-    } finally {
-      await graceful.close();
-    }
-  });
+    }));
 });
 
 describe('logout', () => {
@@ -226,12 +216,9 @@ describe('logout', () => {
     expect(client.jar.get('tw_refresh')).toBeUndefined();
 
     expect(sessionRows(sid)).toBe(0);
-    const [family] = db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM refresh_families WHERE id = ?', decodeJwt(access).sid);
-    expect(family?.revoked_reason).toBe('logout');
+    expect(revokedReason(access)).toBe('logout');
     // A copy of the refresh cookie or of the access token is worthless now.
-    const thief = new Client(server.url);
-    thief.jar.set('XSRF-TOKEN', 'x');
-    thief.jar.set('tw_refresh', refresh, '/auth');
+    const thief = browserHolding(server.url, refresh);
     expect((await thief.post('/auth/refresh')).status).toBe(401);
     expect((await thief.get('/api/me', { bearer: access })).status).toBe(401);
     expect(server.control.stats().reuseDetections).toBe(0);
@@ -303,7 +290,7 @@ describe('/api with a bearer JWT', () => {
 describe('refresh token in the body (?refresh_in_body=1)', () => {
   it('returns the refresh token in the body, sets no refresh cookie, and rotates through the body', async () => {
     const client = new Client(server.url);
-    const res = await client.post('/auth/login?refresh_in_body=1', { json: { username: 'alice', password: 'wonderland' } });
+    const res = await client.post('/auth/login?refresh_in_body=1', { json: alice });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { access_token: string; refresh_token: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 20, refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
@@ -324,7 +311,7 @@ describe('refresh token in the body (?refresh_in_body=1)', () => {
 
   it('logout revokes the family of a body token', async () => {
     const client = new Client(server.url);
-    const res = await client.post('/auth/login?refresh_in_body=1', { json: { username: 'alice', password: 'wonderland' } });
+    const res = await client.post('/auth/login?refresh_in_body=1', { json: alice });
     const { refresh_token } = (await res.json()) as { refresh_token: string };
     const anotherBrowser = new Client(server.url);
     await anotherBrowser.get('/');
@@ -334,19 +321,15 @@ describe('refresh token in the body (?refresh_in_body=1)', () => {
 });
 
 describe('cookie options', () => {
-  it('adds Secure everywhere with secureCookies, and omits Clear-Site-Data when disabled', async () => {
-    const secure = await startReferenceServer({ secureCookies: true, clearSiteData: false });
-    try {
+  it('adds Secure everywhere with secureCookies, and omits Clear-Site-Data when disabled', () =>
+    withServer({ secureCookies: true, clearSiteData: false }, async (secure) => {
       const client = new Client(secure.url);
-      const res = await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' } });
+      const res = await client.post('/auth/login', { json: alice });
       const cookies = setCookies(res);
       for (const name of ['tw_refresh', 'connect.sid', 'XSRF-TOKEN']) expect(cookies.get(name)?.attributes.secure, name).toBe(true);
       const out = await client.post('/auth/logout');
       expect(out.status).toBe(204);
       expect(out.headers.has('clear-site-data')).toBe(false);
       for (const name of ['tw_refresh', 'connect.sid', 'XSRF-TOKEN']) expect(setCookies(out).get(name)?.attributes.secure, name).toBe(true);
-    } finally {
-      await secure.close();
-    }
-  });
+    }));
 });

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../../demo/server/index.ts';
-import { Client, decodeJwt, until } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { startReferenceServer } from '../../demo/server/index.ts';
+import { alice, Client, decodeJwt, until, useServer, withServer, type TestServer } from './http.ts';
 
-let server: ReferenceServer;
-
-beforeAll(async () => {
-  server = await startReferenceServer({ controls: true });
-});
-afterAll(() => server.close());
-beforeEach(() => server.control.reset());
+const server = useServer({ controls: true });
 
 async function loggedIn(path = '/auth/login'): Promise<Client> {
   const client = new Client(server.url);
@@ -17,7 +11,7 @@ async function loggedIn(path = '/auth/login'): Promise<Client> {
 }
 
 /** Resolves once the server has received a request to `path` that is still unanswered. */
-function pending(srv: ReferenceServer, path: string): Promise<void> {
+function pending(srv: TestServer, path: string): Promise<void> {
   return until(() => srv.control.stats().requests.some((r) => r.path === path && r.status === 0));
 }
 
@@ -146,12 +140,12 @@ describe('setAccessTokenTtl, stats and reset', () => {
   it('changes the lifetime of tokens issued from now on, in both modes', async () => {
     server.control.setAccessTokenTtl(5);
     const client = new Client(server.url);
-    const res = await client.post('/auth/login', { json: { username: 'alice', password: 'wonderland' } });
+    const res = await client.post('/auth/login', { json: alice });
     const body = (await res.json()) as { access_token: string; expires_in: number };
     expect(body.expires_in).toBe(5);
     const claims = decodeJwt(body.access_token);
     expect((claims.exp as number) - (claims.iat as number)).toBe(5);
-    const cookie = await client.post('/auth/cookie/login', { json: { username: 'alice', password: 'wonderland' } });
+    const cookie = await client.post('/auth/cookie/login', { json: alice });
     expect(await cookie.json()).toEqual({ expires_in: 5 });
     server.control.reset();
     expect(((await (await client.post('/auth/refresh')).json()) as { expires_in: number }).expires_in).toBe(20);
@@ -240,15 +234,11 @@ describe('HTTP control endpoints', () => {
     }
   });
 
-  it('are not mounted without controls: true', async () => {
-    const plain = await startReferenceServer();
-    try {
+  it('are not mounted without controls: true', () =>
+    withServer({}, async (plain) => {
       expect((await fetch(`${plain.url}/__test__/stats`)).status).toBe(404);
       expect((await fetch(`${plain.url}/__test__/fail-refresh`, { method: 'POST' })).status).toBe(404);
-    } finally {
-      await plain.close();
-    }
-  });
+    }));
 });
 
 describe('close()', () => {

@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../../demo/server/index.ts';
-import { Client, sessionId, setCookies, tempDatabase, until } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { alice, Client, sessionId, setCookies, tempDatabase, until, useServer } from './http.ts';
 
 const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
-let server: ReferenceServer;
 const db = tempDatabase();
-
-beforeAll(async () => {
-  server = await startReferenceServer({ database: db.file, controls: true });
-});
-afterAll(async () => {
-  await server.close();
-  db.cleanup();
-});
-beforeEach(() => server.control.reset());
-
-const alice = { username: 'alice', password: 'wonderland' };
+const server = useServer({ db, controls: true });
 
 function sessionRow(sid: string): { authUntil?: number } | undefined {
   const [row] = db.query<{ data: string }>('SELECT data FROM sessions WHERE sid = ?', sid);

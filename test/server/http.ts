@@ -1,9 +1,12 @@
 // A tiny cookie jar and fetch wrapper for the server tests: enough of a browser to
 // keep cookies per path, drop expired ones, and copy the CSRF cookie into its header.
+// Also the server and temporary-database set-up the test files share.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../demo/server/index.ts';
 
 export interface SetCookie {
   name: string;
@@ -78,6 +81,9 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The reference server's default user. */
+export const alice = { username: 'alice', password: 'wonderland' };
+
 export class Client {
   constructor(
     readonly baseUrl: string,
@@ -113,7 +119,7 @@ export class Client {
 
   /** Logs alice in (bearer mode) and returns the access token. */
   async login(path = '/auth/login'): Promise<string> {
-    const res = await this.post(path, { json: { username: 'alice', password: 'wonderland' } });
+    const res = await this.post(path, { json: alice });
     if (res.status !== 200) throw new Error(`login: ${res.status}`);
     return ((await res.json()) as { access_token: string }).access_token;
   }
@@ -128,8 +134,15 @@ export function sessionId(cookieValue: string): string {
   return cookieValue.slice(2, cookieValue.lastIndexOf('.'));
 }
 
+export interface TempDatabase {
+  file: string;
+  query<T>(sql: string, ...params: unknown[]): T[];
+  run(sql: string, ...params: unknown[]): void;
+  cleanup(): void;
+}
+
 /** A temporary directory for SQLite files, and a way to look inside them. */
-export function tempDatabase(): { file: string; query<T>(sql: string, ...params: unknown[]): T[]; run(sql: string, ...params: unknown[]): void; cleanup(): void } {
+export function tempDatabase(): TempDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'tokenward-server-'));
   const file = join(dir, 'test.sqlite');
   let db: Database.Database | undefined;
@@ -143,6 +156,49 @@ export function tempDatabase(): { file: string; query<T>(sql: string, ...params:
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The parts of the shared server a test file uses; read them inside tests (the server starts in beforeAll). */
+export type TestServer = Pick<ReferenceServer, 'url' | 'control'>;
+
+/**
+ * One reference server for the whole test file: started before the first test,
+ * its switches and counters reset before each, closed after the last. With `db`,
+ * it runs on that temporary database, which is removed once the server is closed.
+ */
+export function useServer(options: ReferenceServerOptions & { db?: TempDatabase } = {}): TestServer {
+  const { db, ...serverOptions } = options;
+  let server: ReferenceServer | undefined;
+  const started = (): ReferenceServer => {
+    if (!server) throw new Error('the test server is not started yet');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startReferenceServer(db ? { ...serverOptions, database: db.file } : serverOptions);
+  });
+  afterAll(async () => {
+    await server?.close();
+    db?.cleanup();
+  });
+  beforeEach(() => started().control.reset());
+  return {
+    get url() {
+      return started().url;
+    },
+    get control() {
+      return started().control;
+    },
+  };
+}
+
+/** Runs `test` against a server of its own, closed afterwards whatever happens. */
+export async function withServer(options: ReferenceServerOptions, test: (server: ReferenceServer) => Promise<void>): Promise<void> {
+  const server = await startReferenceServer(options);
+  try {
+    await test(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /** Polls until the condition holds (for server-side effects no response tells about). */

@@ -2,11 +2,10 @@
 // back in the Authorization header; the refresh token is an HttpOnly cookie
 // (or, with ?refresh_in_body=1, a body field, for clients that store it themselves).
 import express, { type Request, type Response, type Router } from 'express';
-import { csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf } from '../csrf.ts';
 import { REFRESH_COOKIE, refreshCookieOptions, type ServerContext } from '../context.ts';
 import { issueAccessToken, verifyJwt } from '../jwt.ts';
 import type { IssuedRefreshToken } from '../refresh-tokens.ts';
-import { checkCredentials, invalidGrant, logout, refreshDelayPassed, regenerateSession } from './common.ts';
+import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
 
 function sendTokens(ctx: ServerContext, res: Response, refresh: IssuedRefreshToken, refreshInBody: boolean): void {
   const ttl = ctx.controls.accessTokenTtl;
@@ -27,24 +26,15 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
   const router = express.Router();
 
   router.post('/login', async (req, res) => {
-    ctx.controls.count('loginCalls');
-    if (!csrfHeaderAbsentOrMatches(req)) return rejectCsrf(res);
-    const user = checkCredentials(ctx, req, res);
+    const user = await beginLogin(ctx, req, res);
     if (!user) return;
-    await regenerateSession(req); // new session id: defeats session fixation
     const refresh = ctx.refreshTokens.startFamily(user);
-    req.session.user = user;
     req.session.familyId = refresh.familyId;
     sendTokens(ctx, res, refresh, req.query.refresh_in_body === '1');
   });
 
   router.post('/refresh', async (req, res) => {
-    ctx.controls.count('refreshCalls');
-    // Failure switches act like a proxy or an outage in front of the app: before any check.
-    if (ctx.controls.applyRefreshFailure(req, res)) return;
-    // The cookie is sent automatically by the browser, so a cross-site request
-    // could trigger a refresh: require the double-submit header.
-    if (!csrfHeaderMatches(req)) return rejectCsrf(res);
+    if (!beginRefresh(ctx, req, res)) return; // failure switches, then the CSRF check
 
     const cookie: unknown = req.cookies?.[REFRESH_COOKIE];
     const bodyToken: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
@@ -88,11 +78,7 @@ export function bearerApiRoutes(ctx: ServerContext): Router {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.get('authorization') ?? '');
     const claims = match?.[1] ? verifyJwt(match[1], ctx.jwtSecret) : null;
     if (!claims || !ctx.refreshTokens.isFamilyActive(claims.sid)) return rejectToken(ctx, res);
-    if (req.method === 'GET' && req.path === '/me') {
-      res.json({ user: claims.sub, exp: claims.exp });
-      return;
-    }
-    res.json({ ok: true, path: req.originalUrl.split('?')[0], user: claims.sub });
+    answerApi(req, res, claims.sub, claims.exp);
   });
   return router;
 }

@@ -1,6 +1,6 @@
 // Handlers and helpers used by both bearer mode and cookie mode.
 import type { Request, Response } from 'express';
-import { CSRF_COOKIE, csrfCookieOptions, csrfHeaderMatches, rejectCsrf } from '../csrf.ts';
+import { CSRF_COOKIE, csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf } from '../csrf.ts';
 import { REFRESH_COOKIE, SESSION_COOKIE, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
 
 export function invalidGrant(res: Response): void {
@@ -8,7 +8,7 @@ export function invalidGrant(res: Response): void {
 }
 
 /** The user named by a JSON {username, password} body, or null once an error was sent. */
-export function checkCredentials(ctx: ServerContext, req: Request, res: Response): string | null {
+function checkCredentials(ctx: ServerContext, req: Request, res: Response): string | null {
   const { username, password } = (req.body ?? {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string') {
     res.status(400).json({ error: 'invalid_request' });
@@ -23,11 +23,46 @@ export function checkCredentials(ctx: ServerContext, req: Request, res: Response
  * Against session fixation: a login always gets a brand-new session id, and the
  * old session (whose id an attacker may have planted) is deleted from the store.
  */
-export function regenerateSession(req: Request): Promise<void> {
+function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
-export function destroySession(req: Request): Promise<void> {
+/**
+ * The part of a login both modes share: the user named by valid credentials, now
+ * in a brand-new session; or null once an error was sent. Each mode then adds
+ * its own credential.
+ */
+export async function beginLogin(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
+  ctx.controls.count('loginCalls');
+  if (!csrfHeaderAbsentOrMatches(req)) {
+    rejectCsrf(res);
+    return null;
+  }
+  const user = checkCredentials(ctx, req, res);
+  if (!user) return null;
+  await regenerateSession(req); // new session id: defeats session fixation
+  req.session.user = user;
+  return user;
+}
+
+/**
+ * The checks before a refresh, both modes; false once an error was sent.
+ * Failure switches act like a proxy or an outage in front of the app: before any check.
+ * The browser sends the refresh credential (refresh cookie or session cookie) along
+ * automatically, so a cross-site request could trigger a refresh: require the
+ * double-submit header.
+ */
+export function beginRefresh(ctx: ServerContext, req: Request, res: Response): boolean {
+  ctx.controls.count('refreshCalls');
+  if (ctx.controls.applyRefreshFailure(req, res)) return false;
+  if (!csrfHeaderMatches(req)) {
+    rejectCsrf(res);
+    return false;
+  }
+  return true;
+}
+
+function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }
 
@@ -45,6 +80,12 @@ export async function refreshDelayPassed(ctx: ServerContext, req: Request, res: 
   });
   const open = await ctx.controls.wait(ms);
   return open && !gone && !req.socket.destroyed;
+}
+
+/** The answer of the demo API, both modes: who is signed in, and until when on /me. */
+export function answerApi(req: Request, res: Response, user: string, exp: number): void {
+  if (req.method === 'GET' && req.path === '/me') res.json({ user, exp });
+  else res.json({ ok: true, path: req.originalUrl.split('?')[0], user });
 }
 
 /**

@@ -2,9 +2,9 @@
 // credential; the page never sees a token. "Access expiry" is the authUntil time
 // kept in the session, extended by /auth/cookie/refresh.
 import express, { type Request, type Response, type Router } from 'express';
-import { csrfHeaderAbsentOrMatches, csrfHeaderMatches, isUnsafeMethod, rejectCsrf } from '../csrf.ts';
+import { csrfHeaderMatches, isUnsafeMethod, rejectCsrf } from '../csrf.ts';
 import type { ServerContext } from '../context.ts';
-import { checkCredentials, invalidGrant, logout, refreshDelayPassed, regenerateSession } from './common.ts';
+import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
 
 function sessionStillExists(ctx: ServerContext, sid: string): Promise<boolean> {
   return new Promise((resolve) => ctx.sessionStore.get(sid, (err, sess) => resolve(!err && !!sess?.user)));
@@ -15,21 +15,13 @@ export function cookieAuthRoutes(ctx: ServerContext): Router {
   const router = express.Router();
 
   router.post('/login', async (req, res) => {
-    ctx.controls.count('loginCalls');
-    if (!csrfHeaderAbsentOrMatches(req)) return rejectCsrf(res);
-    const user = checkCredentials(ctx, req, res);
-    if (!user) return;
-    await regenerateSession(req); // new session id: defeats session fixation
-    req.session.user = user;
+    if (!(await beginLogin(ctx, req, res))) return;
     req.session.authUntil = Date.now() + ctx.controls.accessTokenTtl * 1000;
     res.json({ expires_in: ctx.controls.accessTokenTtl });
   });
 
   router.post('/refresh', async (req, res) => {
-    ctx.controls.count('refreshCalls');
-    if (ctx.controls.applyRefreshFailure(req, res)) return;
-    // The session cookie goes along with any request: require the CSRF header.
-    if (!csrfHeaderMatches(req)) return rejectCsrf(res);
+    if (!beginRefresh(ctx, req, res)) return; // failure switches, then the CSRF check
     // authUntil may have passed; the session itself (cookie and row) lives for
     // refreshTokenTtl after its last change, and that is the refresh window.
     if (!req.session.user || typeof req.session.authUntil !== 'number') return invalidGrant(res);
@@ -57,11 +49,7 @@ export function cookieApiRoutes(ctx: ServerContext): Router {
       res.status(401).json({ error: 'invalid_token' });
       return;
     }
-    if (req.method === 'GET' && req.path === '/me') {
-      res.json({ user, exp: Math.floor(authUntil / 1000) });
-      return;
-    }
-    res.json({ ok: true, path: req.originalUrl.split('?')[0], user });
+    answerApi(req, res, user, Math.floor(authUntil / 1000));
   });
   return router;
 }
