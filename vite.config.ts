@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
+import react18 from './test/react18/package.json' with { type: 'json' };
 
 // Emit the .d.ts files with tsc itself once the bundle is written: the declarations are
 // exactly what the type checker sees, with no extra plugin between us and TypeScript.
@@ -22,6 +24,10 @@ const external = [
   ...Object.keys(pkg.dependencies),
   ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {}),
 ];
+
+// React 18 for the `bindings-react18` project, in its own package so that react-dom 18 finds
+// react 18 beside it (next to the root's React 19 it would be a peer conflict npm refuses).
+const react18Modules = fileURLToPath(new URL('test/react18/node_modules/', import.meta.url));
 
 export default defineConfig({
   build: {
@@ -46,6 +52,19 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        // The React bindings' unit tests again, on React 18: every `react` and `react-dom`
+        // import (subpaths too), in the tests and in src/react alike, resolves to React 18.
+        resolve: {
+          alias: [{ find: /^react(-dom)?(\/.*)?$/, replacement: `${react18Modules}react$1$2` }],
+        },
+        test: {
+          name: 'bindings-react18',
+          environment: 'node',
+          include: ['test/unit/bindings/react*.test.ts'],
+          env: { TOKENWARD_TEST_REACT_VERSION: react18.dependencies.react },
         },
       },
       {

@@ -1,6 +1,7 @@
 // A real session for the binding tests: in memory, pointed at a port where nothing listens
 // (so logout's server call fails fast, which the session reports as an `error` event), with
 // its subscriptions counted, and tokens the tests make up.
+import { expect } from 'vitest';
 import { createSession, type Session, type TokenResponse } from '../../../src/index.js';
 
 // happy-dom says `navigator.locks === null`: the session then takes broadcast-channel's leader
@@ -31,6 +32,14 @@ export function createCountedSession(): CountedSession {
     };
   };
   return { session, liveSubscriptions: () => live };
+}
+
+/** A counted session already signed in as `user`, for the server rendering tests. */
+export async function createSignedInSession(user: string): Promise<CountedSession> {
+  const counted = createCountedSession();
+  await counted.session.setTokens(tokenResponseFor(user));
+  expect(counted.session.getState().status).toBe('authenticated');
+  return counted;
 }
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
