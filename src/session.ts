@@ -6,7 +6,7 @@ import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
 import { backoffDelay } from './refresh/backoff.js';
-import { createCrossTabLock, noLock, type RefreshLock } from './refresh/lock.js';
+import { createCrossTabLock, type RefreshLock } from './refresh/lock.js';
 import { createScheduler, type Scheduler } from './refresh/scheduler.js';
 import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
@@ -61,6 +61,9 @@ export function createSession(options: SessionOptions = {}): Session {
 
 type TokenEvent = 'login' | 'refresh';
 
+/** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
+const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
+
 class TokenwardSession implements Session {
   readonly ready: Promise<void>;
   readonly fetch: typeof fetch;
@@ -101,7 +104,7 @@ class TokenwardSession implements Session {
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
     // The hold bound leaves room for one refresh call (its own timeout) plus vault I/O.
-    this.#lock = this.#channel ? createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal) : noLock;
+    this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
@@ -151,7 +154,7 @@ class TokenwardSession implements Session {
   async refresh(): Promise<void> {
     this.#assertAlive();
     await this.ready;
-    if (!this.#tokens) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+    if (!this.#tokens) throw noSession();
     await this.#refresh();
   }
 
@@ -168,7 +171,6 @@ class TokenwardSession implements Session {
     this.#stopWake();
     this.#stopIdle();
     this.#channel?.close();
-    this.#lock.close();
     this.#events.clear();
   }
 
@@ -248,15 +250,14 @@ class TokenwardSession implements Session {
   async #runRefresh(): Promise<void> {
     const generation = this.#generation;
     const sent = this.#tokens;
-    if (!sent) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+    if (!sent) throw noSession();
     this.#state.update({ refreshing: true });
     try {
       await this.#lock.run(async (signal) => {
         // Another tab may have refreshed, or ended the session, while we waited for the lock.
         await this.#resync();
-        if (generation !== this.#generation) throw new TokenwardError('unauthenticated', 'the session ended before it could be refreshed');
         const current = this.#tokens;
-        if (!current) throw new TokenwardError('unauthenticated', 'there is no session to refresh');
+        if (generation !== this.#generation || !current) throw noSession();
         if (current !== sent && Date.now() < current.expiresAt) return;
         // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
         const tokens = await this.#api.refresh(current.refreshToken, signal);
@@ -300,7 +301,7 @@ class TokenwardSession implements Session {
     if (!saved || generation !== this.#generation || this.#disposed) {
       // Refused by the vault: another tab moved on (logged out or in); follow it.
       if (!saved) void this.#resync();
-      throw new TokenwardError('unauthenticated', 'the session ended while its tokens were arriving');
+      throw noSession();
     }
     this.#adopt(tokens, event, 'this-tab');
     this.#channel?.post({ type: event === 'login' ? 'login' : 'tokens', generation });
@@ -407,7 +408,7 @@ class TokenwardSession implements Session {
     const { name, csrf, purge } = this.#options;
     const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
     for (const { step, error } of failed) {
-      this.#report(new TokenwardError('purge_failed', `logout could not clear ${step}: ${error.message}`, { cause: error }));
+      this.#report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }));
     }
   }
 
@@ -416,6 +417,6 @@ class TokenwardSession implements Session {
   }
 
   #assertAlive(): void {
-    if (this.#disposed) throw new TokenwardError('disposed', 'this session was disposed');
+    if (this.#disposed) throw new TokenwardError('disposed', 'disposed');
   }
 }

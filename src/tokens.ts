@@ -64,7 +64,7 @@ export function parseTokenResponse(body: unknown, mode: SessionMode, timing: Res
   }
   const refreshToken = response.refresh_token;
   if (refreshToken !== undefined && refreshToken !== null && !isNonEmptyString(refreshToken)) {
-    throw invalid('refresh_token is not a non-empty string');
+    throw invalid('refresh_token is not a string');
   }
   const claims = isNonEmptyString(accessToken) ? decodeJwtClaims(accessToken) : null;
   return {
@@ -89,7 +89,7 @@ function expiryOf(expiresIn: unknown, claims: JwtClaims | null, timing: Response
     if (expiresAt > timing.receivedAt) return expiresAt;
     throw invalid('access token is already expired');
   }
-  throw invalid('token response has neither expires_in nor a JWT exp claim');
+  throw invalid('neither expires_in nor a JWT exp');
 }
 
 /** Decodes the payload of a JWT; null for opaque or malformed tokens (they still work from expires_in). */

@@ -35,7 +35,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false });
 
   async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
-    if (!baseUrl) throw new TokenwardError('network', 'no baseUrl: pass baseUrl to createSession outside a browser');
+    if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
     try {
       return await client.post(new URL(endpoints[call], baseUrl), {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
@@ -60,7 +60,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     try {
       body = JSON.parse(text);
     } catch (error) {
-      throw new TokenwardError('invalid_response', `${call} answered ${response.status} with a body that is not JSON`, { cause: error });
+      throw new TokenwardError('invalid_response', `${call}: the body is not JSON`, { cause: error });
     }
     return parseTokenResponse(body, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
   }

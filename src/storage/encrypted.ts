@@ -1,4 +1,4 @@
-import { clear as clearStore, createStore, get, promisifyRequest, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
 import type { JwtClaims, TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
@@ -64,7 +64,7 @@ export function createEncryptedVault(name: string): Vault {
     // A key another tab stored is reused; otherwise a new one is written below together with
     // the record it sealed, in the same transaction, so concurrent tabs can never leave a record
     // next to a key that does not open it (the last complete write wins).
-    const stored: unknown = await get(KEY, store);
+    const stored = await store('readonly', (objectStore) => promisifyRequest<unknown>(objectStore.get(KEY)));
     const key = isVaultKey(stored) ? stored : await generateVaultKey();
     const sealed = await seal(key, encoder.encode(JSON.stringify(tokens)), bindingOf(name, generation));
     return [
@@ -102,7 +102,7 @@ export function createEncryptedVault(name: string): Vault {
       } catch (error) {
         // The marker could not be written (a quota error, say). Deleting the key and the record
         // matters more than the marker, and a transaction that only deletes can still commit.
-        await clearStore(store).catch(() => undefined);
+        await store('readwrite', (objectStore) => promisifyRequest(objectStore.clear())).catch(() => undefined);
         throw error;
       }
     },
@@ -144,27 +144,27 @@ function bindingOf(name: string, generation: number): Uint8Array<ArrayBuffer> {
 }
 
 function corrupted(message: string, cause?: unknown): TokenwardError {
-  return new TokenwardError('storage_corrupted', `the stored session cannot be trusted: ${message}`, { cause });
+  return new TokenwardError('storage_corrupted', `stored session rejected: ${message}`, { cause });
 }
 
 /** Decrypts and validates a stored session record; anything amiss rejects with `storage_corrupted`. */
 async function readRecord(name: string, record: unknown, key: unknown): Promise<StoredSession> {
   if (!isObject(record) || record.v !== FORMAT || !isGeneration(record.generation)) {
-    throw corrupted('the session record is not in a format this version reads');
+    throw corrupted('unknown record format');
   }
   const { generation } = record;
   if (record.signedOut === true) return { generation, tokens: null };
   const sealed = { iv: record.iv, ciphertext: record.ciphertext };
-  if (!isSealed(sealed)) throw corrupted('the session record is malformed');
-  if (!isVaultKey(key)) throw corrupted('the vault key is missing or is not a vault key');
+  if (!isSealed(sealed)) throw corrupted('malformed record');
+  if (!isVaultKey(key)) throw corrupted('no vault key');
   let plaintext: ArrayBuffer;
   try {
     plaintext = await unseal(key, sealed, bindingOf(name, generation));
   } catch (error) {
-    throw corrupted('the session record does not decrypt (altered, moved, or sealed under another key)', error);
+    throw corrupted('does not decrypt: altered, moved or under another key', error);
   }
   const tokens = parseTokenSet(plaintext);
-  if (!tokens) throw corrupted('the decrypted session is not a token set');
+  if (!tokens) throw corrupted('not a token set');
   return { generation, tokens };
 }
 

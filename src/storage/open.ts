@@ -10,31 +10,10 @@ import type { Vault } from './vault.js';
  * (Node, SSR) there is nothing to persist to, and memory is used without a word.
  */
 export function openVault(kind: StorageKind, name: string, onUnavailable: (error: TokenwardError) => void): Vault {
-  if (kind === 'memory' || !inBrowser()) return createMemoryVault();
-  const missing = missingPlatform();
-  return withMemoryFallback(missing === null ? createEncryptedVault(name) : unavailableVault(missing), onUnavailable);
-}
-
-function inBrowser(): boolean {
-  return typeof window !== 'undefined' || 'WorkerGlobalScope' in globalThis;
-}
-
-/** What the encrypted vault needs that this page lacks, if anything. */
-function missingPlatform(): string | null {
-  if (!globalThis.isSecureContext) return 'the page is not a secure context (WebCrypto needs https or localhost)';
-  if (typeof indexedDB === 'undefined') return 'IndexedDB is not available';
-  if (typeof crypto === 'undefined' || typeof crypto.subtle === 'undefined') return 'WebCrypto (crypto.subtle) is not available';
-  return null;
-}
-
-/**
- * A vault that fails every call, for a platform found lacking up front. Reporting waits for the
- * first call (the session's restore, a microtask after createSession), so that handlers the app
- * attaches right after createSession hear it.
- */
-function unavailableVault(reason: string): Vault {
-  const fail = () => Promise.reject(new TokenwardError('storage_unavailable', reason));
-  return { load: fail, save: fail, clear: fail };
+  if (kind === 'memory' || typeof window === 'undefined') return createMemoryVault();
+  // No checks up front: a missing `indexedDB`, a missing `crypto.subtle` (an insecure context),
+  // a SecurityError in a private mode or a quota error all surface as the first call failing.
+  return withMemoryFallback(createEncryptedVault(name), onUnavailable);
 }
 
 function isCorruption(error: unknown): boolean {
@@ -58,9 +37,7 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
       primary.clear(0).catch(() => undefined);
       const reason = error instanceof Error ? error.message : String(error);
       onUnavailable(
-        new TokenwardError('storage_unavailable', `encrypted storage is unavailable, the session is kept in memory only: ${reason}`, {
-          cause: error,
-        }),
+        new TokenwardError('storage_unavailable', `no encrypted storage, memory only: ${reason}`, { cause: error }),
       );
     }
     return active;

@@ -17,7 +17,8 @@ export interface IdleTracker {
   dispose(): void;
 }
 
-const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll', 'mousemove'] as const;
+// Pointer events cover mouse, pen and touch alike.
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'scroll'] as const;
 
 /**
  * Ends the session after a period with no user activity in ANY tab. Each tab keeps the time
