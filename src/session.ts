@@ -12,7 +12,7 @@ import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
-import { purgeClientStorage } from './logout/purge.js';
+import { purgeClientStorage, type PurgeOptions } from './logout/purge.js';
 import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
@@ -60,6 +60,11 @@ export function createSession(options: SessionOptions = {}): Session {
 }
 
 type TokenEvent = 'login' | 'refresh';
+
+/** The part of a purge that each tab must do itself: its own sessionStorage. */
+function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
+  return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
+}
 
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
@@ -304,7 +309,7 @@ class TokenwardSession implements Session {
       throw noSession();
     }
     this.#adopt(tokens, event, 'this-tab');
-    this.#channel?.post({ type: event === 'login' ? 'login' : 'tokens', generation });
+    void this.#channel?.post({ type: event === 'login' ? 'login' : 'tokens', generation });
   }
 
   #adopt(tokens: TokenSet, event: TokenEvent | null, source: ChangeSource): void {
@@ -340,7 +345,7 @@ class TokenwardSession implements Session {
       warning: idleWarning,
       onWarning: (logoutAt) => this.#events.emit('idle-warning', { logoutAt }),
       onIdle: () => void this.#end('idle'),
-      broadcast: (at) => this.#channel?.post({ type: 'activity', at }),
+      broadcast: (at) => void this.#channel?.post({ type: 'activity', at }),
     });
   }
 
@@ -378,34 +383,38 @@ class TokenwardSession implements Session {
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
     const wasSignedIn = this.#endLocally(generation);
-    this.#channel?.post({ type: 'logout', generation, reason });
+    const told = this.#channel?.post({ type: 'logout', generation, reason });
     // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
     this.#serverLogout = this.#api.logout().catch((error: unknown) => {
       this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
     });
+    // The other tabs hear of it before this tab spends time on its own cleanup.
+    await told;
     const storage = this.#vault.clear(generation).then(
       // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
       (ended) => void (this.#generation = Math.max(this.#generation, ended)),
       (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
     );
-    await Promise.all([storage, this.#purge()]);
+    await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
   }
 
   /**
-   * A logout another tab started (or the vault shows): end and purge here; the server call and
-   * the vault are that tab's. A tab that was not signed in (a page load after a logout) only
-   * takes note: purging there would wipe the app's data on every signed-out reload.
+   * A logout another tab started (or the vault shows): end here and clear this tab's own
+   * sessionStorage; the server call, the vault and the storage the origin shares are the other
+   * tab's, and doing them again in every tab would only slow every tab down. A tab that was not
+   * signed in (a page load after a logout) only takes note: purging there would wipe the app's
+   * data on every signed-out reload.
    */
   async #endFromOtherTab(generation: number, reason: LogoutReason): Promise<void> {
     if (!this.#endLocally(generation)) return;
-    await this.#purge();
+    await this.#purge(perTabPurge(this.#options.purge));
     if (!this.#disposed) this.#events.emit('logout', { reason });
   }
 
-  /** Clears what the app stored in this tab and origin. The vault clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight. */
-  async #purge(): Promise<void> {
-    const { name, csrf, purge } = this.#options;
+  /** Clears what the app stored. The vault clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight. */
+  async #purge(purge: PurgeOptions | undefined): Promise<void> {
+    const { name, csrf } = this.#options;
     const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
     for (const { step, error } of failed) {
       this.#report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }));

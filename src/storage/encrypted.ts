@@ -109,16 +109,20 @@ export function createEncryptedVault(name: string): Vault {
   };
 }
 
+/** How a connection the browser closed under us shows: on the next transaction, or on the one in flight. */
+const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownError']);
+
 /**
  * idb-keyval's store, opened lazily (creating the vault touches no browser global), and opened
- * again when the browser has closed our connection under us: `Clear-Site-Data: "storage"` in a
- * logout response does that, and the next login must still be able to persist.
+ * again (the call repeated once) when the browser has closed our connection under us:
+ * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
+ * vault's own clear, and the next login must still be able to persist.
  */
 function reopeningStore(dbName: string, storeName: string): UseStore {
   let store = createStore(dbName, storeName);
   return (mode, callback) =>
     store(mode, callback).catch((error: unknown) => {
-      if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+      if (!(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
       store = createStore(dbName, storeName);
       return store(mode, callback);
     });

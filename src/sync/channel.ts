@@ -18,7 +18,8 @@ export type Envelope = SyncMessage & { readonly tab: string };
 export interface SyncChannel {
   /** This tab's id, random per session instance. */
   readonly tab: string;
-  post(message: SyncMessage): void;
+  /** Sends to the other tabs; resolves once the message is out. Never rejects. */
+  post(message: SyncMessage): Promise<void>;
   /** Calls `handler` for every message from another tab; returns the unsubscribe function. */
   onMessage(handler: (message: Envelope) => void): () => void;
   close(): void;
@@ -38,7 +39,7 @@ export function openSyncChannel(name: string): SyncChannel | null {
     tab,
     post(message) {
       // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
-      channel.postMessage({ ...message, tab }).catch(() => undefined);
+      return channel.postMessage({ ...message, tab }).catch(() => undefined);
     },
     onMessage(handler) {
       handlers.add(handler);
