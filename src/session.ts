@@ -383,12 +383,14 @@ class TokenwardSession implements Session {
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
     const wasSignedIn = this.#endLocally(generation);
-    const told = this.#channel?.post({ type: 'logout', generation, reason });
+    // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
+    const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#serverLogout = this.#api.logout().catch((error: unknown) => {
-      this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
-    });
-    // The other tabs hear of it before this tab spends time on its own cleanup.
+    this.#serverLogout = told
+      .then(() => this.#api.logout())
+      .catch((error: unknown) => {
+        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
+      });
     await told;
     const storage = this.#vault.clear(generation).then(
       // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
