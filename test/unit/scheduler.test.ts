@@ -134,20 +134,12 @@ describe('createScheduler', () => {
     expect(scheduler.dueAt).toBe(START + 4_000);
   });
 
-  it('stops on at(null)', () => {
+  it.each([
+    ['at(null)', () => scheduler.at(null)],
+    ['dispose()', () => scheduler.dispose()],
+  ])('stops on %s', (_, stop) => {
     scheduler.at(START + 1_000);
-    scheduler.at(null);
-    expect(scheduler.dueAt).toBeNull();
-    expect(vi.getTimerCount()).toBe(0);
-    vi.setSystemTime(START + HOUR);
-    scheduler.check();
-    vi.advanceTimersByTime(HOUR);
-    expect(onDue).not.toHaveBeenCalled();
-  });
-
-  it('stops on dispose()', () => {
-    scheduler.at(START + 1_000);
-    scheduler.dispose();
+    stop();
     expect(scheduler.dueAt).toBeNull();
     expect(vi.getTimerCount()).toBe(0);
     vi.setSystemTime(START + HOUR);
