@@ -1,5 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
+import { isDpopKey } from '../dpop/key.js';
 import type { JwtClaims, TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
 import type { StoredSession, Vault } from './vault.js';
@@ -9,6 +10,7 @@ const FORMAT = 1;
 /** Record names in the object store. */
 const KEY = 'key';
 const SESSION = 'session';
+const DPOP_KEY = 'dpop-key';
 
 /** The IndexedDB database that holds the vault of the session named `name` (one object store, `vault`). */
 export function vaultDatabaseName(name: string): string {
@@ -28,17 +30,18 @@ interface SignedOutRecord {
   readonly signedOut: true;
 }
 
-type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord];
+type Entry = readonly [name: string, value: CryptoKey | CryptoKeyPair | SealedRecord | SignedOutRecord];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
  * The vault over IndexedDB. It holds two records: the non-extractable AES-GCM key (the
- * CryptoKey object itself) and the session, sealed under that key. Every write replaces the
- * whole store in one transaction that first checks the stored generation, so a write from a
- * session that has ended (in any tab) is refused at the moment of writing, and the store never
- * holds a record its key cannot open.
+ * CryptoKey object itself) and the session, sealed under that key; with DPoP, a third: the
+ * session's non-extractable key pair. Every write replaces the whole store in one transaction
+ * that first checks the stored generation, so a write from a session that has ended (in any
+ * tab) is refused at the moment of writing, and the store never holds a record its key cannot
+ * open.
  */
 export function createEncryptedVault(name: string): Vault {
   const store = reopeningStore(vaultDatabaseName(name), 'vault');
@@ -60,7 +63,7 @@ export function createEncryptedVault(name: string): Vault {
     });
   }
 
-  async function seals(generation: number, tokens: TokenSet): Promise<Entry[]> {
+  async function seals({ generation, tokens, dpopKey }: StoredSession & { tokens: TokenSet }): Promise<Entry[]> {
     // A key another tab stored is reused; otherwise a new one is written below together with
     // the record it sealed, in the same transaction, so concurrent tabs can never leave a record
     // next to a key that does not open it (the last complete write wins).
@@ -70,20 +73,26 @@ export function createEncryptedVault(name: string): Vault {
     return [
       [KEY, key],
       [SESSION, { v: FORMAT, generation, iv: sealed.iv, ciphertext: sealed.ciphertext }],
+      // Written and replaced together with the session, so every tab signs with the key its tokens are bound to.
+      ...(dpopKey ? [[DPOP_KEY, dpopKey] as const] : []),
     ];
   }
 
   return {
     async load() {
       // Failures to read are passed on as they are: the store being unusable is not corruption.
-      const [record, key] = await store('readonly', (objectStore) =>
-        Promise.all([promisifyRequest<unknown>(objectStore.get(SESSION)), promisifyRequest<unknown>(objectStore.get(KEY))]),
+      const [record, key, dpopKey] = await store('readonly', (objectStore) =>
+        Promise.all([SESSION, KEY, DPOP_KEY].map((entry) => promisifyRequest<unknown>(objectStore.get(entry)))),
       );
-      return record === undefined ? null : readRecord(name, record, key);
+      if (record === undefined) return null;
+      const stored = await readRecord(name, record, key);
+      // A missing or unusable key reads as none: a session that needs one ends as corrupted.
+      return stored.tokens && isDpopKey(dpopKey) ? { ...stored, dpopKey } : stored;
     },
 
-    async save({ generation, tokens }) {
-      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation)];
+    async save(session) {
+      const { generation, tokens } = session;
+      const entries = tokens ? await seals({ ...session, tokens }) : [signedOut(generation)];
       return transact((objectStore, stored) => {
         if (stored > generation) return false;
         replaceContents(objectStore, entries);

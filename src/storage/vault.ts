@@ -8,6 +8,8 @@ import type { TokenSet } from '../tokens.js';
 export interface StoredSession {
   readonly generation: number;
   readonly tokens: TokenSet | null;
+  /** The DPoP key pair the tokens are bound to (sessions with DPoP only): stored and deleted with them, shared by every tab. */
+  readonly dpopKey?: CryptoKeyPair;
 }
 
 /**

@@ -1,0 +1,166 @@
+// DPoP (RFC 9449) on the server side: what a resource or authorization server must check before
+// it believes that the request comes from whoever holds the key a token is bound to. The JOSE
+// work (compact JWS, the embedded public JWK, RFC 7638 thumbprints) is done by `jose`; the
+// checks that make a proof belong to this one request, now, once, are here.
+import { createHash, randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
+
+/** The two refusals RFC 9449 defines: a bad proof, or a proof without the nonce the server wants. */
+export type DpopErrorCode = 'invalid_dpop_proof' | 'use_dpop_nonce';
+
+export class DpopError extends Error {
+  constructor(
+    readonly code: DpopErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DpopVerifierOptions {
+  /** Seconds a proof's `iat` may be away from our clock, either way. Default 60. */
+  iatWindow?: number;
+  /** Seconds a server nonce stays acceptable; 0 (the default) issues and requires none. */
+  nonceLifetime?: number;
+  /** How many proof ids are remembered at most; past that, proofs are refused rather than a replay let through. Default 100 000. */
+  replayCapacity?: number;
+  /** Default ['ES256']. */
+  algorithms?: string[];
+}
+
+/** What a proof must match: the request it came with and, when the request presents one, the bound token. */
+export interface ProofCheck {
+  /** The `DPoP` request header as received (a repeated header arrives joined or as an array: refused). */
+  proof: string | string[] | undefined;
+  method: string;
+  /** The absolute URL the client addressed: scheme, host, port and path are compared. */
+  url: string;
+  /** The access token presented with the request (resource requests): `ath` must be its hash. */
+  accessToken?: string;
+  /** The thumbprint the token or refresh family is bound to: the proof key must be that key. */
+  jkt?: string;
+}
+
+export interface DpopVerifier {
+  /** Resolves with the proof key's JWK SHA-256 thumbprint; rejects with a DpopError. */
+  verify(check: ProofCheck): Promise<string>;
+  /** The nonce to send in `DPoP-Nonce` now, or undefined when nonces are off. */
+  nonce(): string | undefined;
+}
+
+const invalid = (message: string): DpopError => new DpopError('invalid_dpop_proof', message);
+
+/** base64url SHA-256, as `ath` carries the access token's hash. */
+export function accessTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function createDpopVerifier(options: DpopVerifierOptions = {}): DpopVerifier {
+  const window = options.iatWindow ?? 60;
+  const algorithms = options.algorithms ?? ['ES256'];
+  const nonces = options.nonceLifetime ? rotatingNonces(options.nonceLifetime * 1000) : null;
+  // Any proof older than this is refused by its iat anyway, so its id can be forgotten.
+  const replays = replayCache(options.replayCapacity ?? 100_000, 2 * window * 1000);
+
+  return {
+    nonce: () => nonces?.current(),
+    async verify({ proof, method, url, accessToken, jkt }) {
+      if (typeof proof !== 'string' || proof.includes(',')) throw invalid('exactly one DPoP header is required');
+      let jwk: JWK;
+      let claims: Record<string, unknown>;
+      try {
+        const header = decodeProtectedHeader(proof);
+        if (typeof header.jwk !== 'object' || header.jwk === null) throw invalid('no jwk in the header');
+        jwk = header.jwk;
+        // EmbeddedJWK: the signature is checked with the header's own key, which must be public.
+        ({ payload: claims } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms }));
+      } catch (error) {
+        throw error instanceof DpopError ? error : invalid(`proof rejected: ${(error as Error).message}`);
+      }
+      const { jti, htm, htu, iat, ath, nonce } = claims;
+      if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw invalid('jti missing');
+      if (htm !== method) throw invalid('htm does not match the request method');
+      if (typeof htu !== 'string' || !sameTarget(htu, url)) throw invalid('htu does not match the request URL');
+      if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > window) throw invalid('iat outside the accepted window');
+      if (nonces && (typeof nonce !== 'string' || !nonces.accepts(nonce))) throw new DpopError('use_dpop_nonce', 'a fresh server nonce is required');
+      if (accessToken !== undefined && ath !== accessTokenHash(accessToken)) throw invalid('ath does not match the access token');
+      const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+      if (jkt !== undefined && thumbprint !== jkt) throw invalid('the proof key is not the key the token is bound to');
+      // Last, so that a proof refused for any other reason does not use up its id.
+      if (!replays.remember(`${thumbprint}.${jti}`)) throw invalid('jti already used');
+      return thumbprint;
+    },
+  };
+}
+
+/** Whether `htu` names the request's target: same scheme, host, port and path; a query or fragment in it is refused. */
+function sameTarget(htu: string, url: string): boolean {
+  let claimed: URL;
+  try {
+    claimed = new URL(htu);
+  } catch {
+    return false;
+  }
+  const target = new URL(url);
+  return !claimed.search && !claimed.hash && claimed.origin === target.origin && claimed.pathname === target.pathname;
+}
+
+/**
+ * The proof ids seen lately, each kept until no proof with its iat could be accepted again.
+ * Every entry lives equally long, so the Map's insertion order is expiry order and expired ones
+ * are dropped from the front. Full of live ids, it refuses: a replay must never get through.
+ */
+function replayCache(capacity: number, keepFor: number): { remember(id: string): boolean } {
+  const seen = new Map<string, number>();
+  return {
+    remember(id) {
+      const now = Date.now();
+      for (const [oldest, until] of seen) {
+        if (until > now) break;
+        seen.delete(oldest);
+      }
+      if (seen.has(id)) return false;
+      if (seen.size >= capacity) throw invalid('too many proofs in flight, try again later');
+      seen.set(id, now + keepFor);
+      return true;
+    },
+  };
+}
+
+/** A random nonce that is replaced every `lifetime` ms; the one before it stays good, so a proof made just before a change still passes. */
+function rotatingNonces(lifetime: number): { current(): string; accepts(nonce: string): boolean } {
+  const fresh = () => randomBytes(16).toString('base64url');
+  let current = fresh();
+  let previous: string | undefined;
+  let since = Date.now();
+  function rotate(): string {
+    const age = Date.now() - since;
+    if (age >= lifetime) {
+      // After a long quiet spell the old one has expired too.
+      previous = age < 2 * lifetime ? current : undefined;
+      current = fresh();
+      since = Date.now();
+    }
+    return current;
+  }
+  return { current: rotate, accepts: (nonce) => nonce === rotate() || nonce === previous };
+}
+
+/** How a refusal is answered: RFC 9449 section 7.1 for resources (401 and a challenge), 5.1 for the token endpoint (400 JSON). */
+export function dpopRefusal(error: DpopError, at: 'resource' | 'token'): { status: number; headers: Record<string, string>; body: string } {
+  if (at === 'token') {
+    return {
+      status: 400,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ error: error.code, error_description: error.message }),
+    };
+  }
+  return {
+    status: 401,
+    headers: { 'WWW-Authenticate': `DPoP error="${error.code}", error_description="${error.message}", algs="ES256"` },
+    body: '',
+  };
+}
+
+/** Response headers a cross-origin page must be able to read for DPoP to work. */
+export const DPOP_EXPOSED_HEADERS = 'DPoP-Nonce, WWW-Authenticate, Date';

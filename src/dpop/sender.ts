@@ -1,0 +1,70 @@
+import { parseHttpDate } from '../tokens.js';
+import type { Prover } from './proof.js';
+
+/** How far the learned server clock must have moved before a proof refused for its time is worth one more try. */
+const SKEW_TOLERANCE = 30_000;
+
+/**
+ * Sends one request with a DPoP proof (and `Authorization: DPoP <token>` when a token is given),
+ * and answers a challenge with one retry: a nonce challenge (`400 {"error":"use_dpop_nonce"}`
+ * from an authorization server, `401 WWW-Authenticate: DPoP error="use_dpop_nonce"` from a
+ * resource server) when it came with a new nonce, or a proof refused while our clock turned out
+ * to be off (learned from that very response's `Date`).
+ */
+export type DpopSend = (prover: Prover, request: Request, accessToken?: string | null) => Promise<Response>;
+
+/**
+ * What the server side has told us, kept for the life of the page: the latest nonce per origin
+ * (any `DPoP-Nonce` header updates it) and the server clock's offset from ours (any `Date` header
+ * updates it), so that a client clock that is minutes off still produces acceptable `iat`s.
+ */
+export function createDpopSender(next: typeof fetch = (input, init) => fetch(input, init)): DpopSend {
+  const nonces = new Map<string, string>();
+  let clockOffset = 0;
+
+  function learn(response: Response, origin: string): void {
+    const nonce = response.headers.get('dpop-nonce');
+    if (nonce) nonces.set(origin, nonce);
+    const serverDate = parseHttpDate(response.headers.get('date'));
+    if (serverDate !== null) clockOffset = serverDate - Date.now();
+  }
+
+  return async (prover, request, accessToken) => {
+    const { origin } = new URL(request.url);
+    const retry = request.clone();
+
+    async function attempt(outgoing: Request): Promise<{ response: Response; nonce: string | undefined; offset: number }> {
+      const nonce = nonces.get(origin);
+      const offset = clockOffset;
+      outgoing.headers.set('DPoP', await prover.sign({ method: outgoing.method, url: outgoing.url, accessToken, nonce, clockOffset: offset }));
+      if (accessToken) outgoing.headers.set('Authorization', `DPoP ${accessToken}`);
+      const response = await next(outgoing);
+      learn(response, origin);
+      return { response, nonce, offset };
+    }
+
+    const first = await attempt(request);
+    const error = await dpopErrorOf(first.response);
+    const worthRetry =
+      (error === 'use_dpop_nonce' && nonces.get(origin) !== first.nonce) ||
+      (error === 'invalid_dpop_proof' && Math.abs(clockOffset - first.offset) > SKEW_TOLERANCE);
+    if (!worthRetry) return first.response;
+    await first.response.body?.cancel();
+    return (await attempt(retry)).response;
+  };
+}
+
+/** The DPoP error code of a refusal: a 401's `WWW-Authenticate: DPoP error="…"`, or a 400's JSON `error`. */
+async function dpopErrorOf(response: Response): Promise<string | null> {
+  if (response.status === 401) {
+    return /\bDPoP\b[^]*?\berror="([^"]*)"/i.exec(response.headers.get('www-authenticate') ?? '')?.[1] ?? null;
+  }
+  if (response.status !== 400) return null;
+  try {
+    const body: unknown = await response.clone().json();
+    const error = (body as { error?: unknown } | null)?.error;
+    return typeof error === 'string' ? error : null;
+  } catch {
+    return null;
+  }
+}
