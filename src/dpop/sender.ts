@@ -54,10 +54,15 @@ export function createDpopSender(next: typeof fetch = (input, init) => fetch(inp
   };
 }
 
+/** The DPoP challenge in a `WWW-Authenticate` header and its parameters, up to the next challenge (a token not followed by `=`). */
+const DPOP_CHALLENGE = /(?:^|,)\s*DPoP((?:\s*,?\s*[\w-]+\s*=\s*(?:"[^"]*"|[^\s,"]*))*)/i;
+const ERROR_PARAMETER = /(?:^|[\s,])error\s*=\s*"?([^\s,"]*)/i;
+
 /** The DPoP error code of a refusal: a 401's `WWW-Authenticate: DPoP error="…"`, or a 400's JSON `error`. */
-async function dpopErrorOf(response: Response): Promise<string | null> {
+export async function dpopErrorOf(response: Response): Promise<string | null> {
   if (response.status === 401) {
-    return /\bDPoP\b[^]*?\berror="([^"]*)"/i.exec(response.headers.get('www-authenticate') ?? '')?.[1] ?? null;
+    const parameters = DPOP_CHALLENGE.exec(response.headers.get('www-authenticate') ?? '')?.[1];
+    return (parameters && ERROR_PARAMETER.exec(parameters)?.[1]) || null;
   }
   if (response.status !== 400) return null;
   try {

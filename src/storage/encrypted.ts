@@ -1,6 +1,5 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
-import { isDpopKey } from '../dpop/key.js';
 import type { JwtClaims, TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
 import type { StoredSession, Vault } from './vault.js';
@@ -30,7 +29,7 @@ interface SignedOutRecord {
   readonly signedOut: true;
 }
 
-type Entry = readonly [name: string, value: CryptoKey | CryptoKeyPair | SealedRecord | SignedOutRecord];
+type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord | NonNullable<StoredSession['dpopKey']>];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -84,10 +83,7 @@ export function createEncryptedVault(name: string): Vault {
       const [record, key, dpopKey] = await store('readonly', (objectStore) =>
         Promise.all([SESSION, KEY, DPOP_KEY].map((entry) => promisifyRequest<unknown>(objectStore.get(entry)))),
       );
-      if (record === undefined) return null;
-      const stored = await readRecord(name, record, key);
-      // A missing or unusable key reads as none: a session that needs one ends as corrupted.
-      return stored.tokens && isDpopKey(dpopKey) ? { ...stored, dpopKey } : stored;
+      return record === undefined ? null : { ...(await readRecord(name, record, key)), dpopKey };
     },
 
     async save(session) {

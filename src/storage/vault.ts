@@ -8,8 +8,12 @@ import type { TokenSet } from '../tokens.js';
 export interface StoredSession {
   readonly generation: number;
   readonly tokens: TokenSet | null;
-  /** The DPoP key pair the tokens are bound to (sessions with DPoP only): stored and deleted with them, shared by every tab. */
-  readonly dpopKey?: CryptoKeyPair;
+  /**
+   * The DPoP key pair the tokens are bound to (sessions with DPoP only): stored and deleted with
+   * them, so every tab signs with the same key. Read back as stored: the DPoP layer checks it
+   * (`isDpopKey`) before signing with it.
+   */
+  readonly dpopKey?: unknown;
 }
 
 /**

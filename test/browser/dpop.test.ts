@@ -182,9 +182,9 @@ describe('the key in the vault', () => {
   /** What another tab finds in the vault: the key's thumbprint, whether it could be exported, and the raw record names. */
   function loadKey(page: Page) {
     return page.evaluate(async (name) => {
-      const { createProver, createEncryptedVault, vaultDatabaseName, idbKeyval } = window.twDpop;
+      const { createProver, createEncryptedVault, vaultDatabaseName, idbKeyval, isDpopKey } = window.twDpop;
       const stored = await createEncryptedVault(name).load();
-      const key = stored?.dpopKey;
+      const key = isDpopKey(stored?.dpopKey) ? stored.dpopKey : null;
       const exported = key ? await crypto.subtle.exportKey('jwk', key.privateKey).then(() => 'exported', (error: Error) => error.name) : null;
       return {
         hasTokens: stored?.tokens != null,
@@ -205,9 +205,10 @@ describe('the key in the vault', () => {
     // The token bound in the first tab works from the second, with the key it read from the vault.
     const status = await second.evaluate(
       async ({ name, url, token }) => {
-        const { createProver, createDpopSender, createEncryptedVault } = window.twDpop;
+        const { createProver, createDpopSender, createEncryptedVault, isDpopKey } = window.twDpop;
         const stored = await createEncryptedVault(name).load();
-        const prover = await createProver(stored!.dpopKey!);
+        if (!isDpopKey(stored?.dpopKey)) throw new Error('no usable key in the vault');
+        const prover = await createProver(stored.dpopKey);
         return (await createDpopSender()(prover, new Request(`${url}/api/me`), token)).status;
       },
       { name: VAULT, url: server.url, token },
@@ -215,7 +216,7 @@ describe('the key in the vault', () => {
     expect(status).toBe(200);
   });
 
-  it('is deleted with the vault; the next session gets a new key; a key that is not a usable signing key reads as none', async () => {
+  it('is deleted with the vault; the next session gets a new key; an extractable key put in its place is refused', async () => {
     const [first, second] = [await openPage(), await openPage()];
     const before = (await saveWithNewKey(first)).thumbprint;
     await first.evaluate((name) => window.twDpop.createEncryptedVault(name).clear(1), VAULT);
@@ -227,8 +228,8 @@ describe('the key in the vault', () => {
       const extractable = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
       await idbKeyval.set('dpop-key', extractable, idbKeyval.createStore(vaultDatabaseName(name), 'vault'));
       const stored = await createEncryptedVault(name).load();
-      return { isDpopKey: isDpopKey(extractable), key: stored?.dpopKey ?? null, hasTokens: stored?.tokens != null };
+      return { usable: isDpopKey(stored?.dpopKey), hasTokens: stored?.tokens != null };
     }, VAULT);
-    expect(replaced).toEqual({ isDpopKey: false, key: null, hasTokens: true });
+    expect(replaced).toEqual({ usable: false, hasTokens: true });
   });
 });
