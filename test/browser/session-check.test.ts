@@ -1,0 +1,121 @@
+// Server-side invalidation reaches every tab (issue 12): two browser contexts are two devices,
+// each with tabs running the session check against the reference server.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { SessionOptions } from '../../src/index.ts';
+import { waitForState } from './harness/browser.ts';
+import { devicesSeenFrom, outTimes, postFrom, signedInDevice } from './harness/devices.ts';
+import { eventsOf, startSessions } from './harness/sessions.ts';
+import { useBrowserSuite } from './harness/suite.ts';
+
+const h = useBrowserSuite({
+  server: { accessTokenTtl: 30, controls: true, users: { alice: 'wonderland', mallory: 'guess-me' }, loginLimits: { perUser: 2 } },
+});
+
+const INTERVAL = 2;
+const CHECKED: SessionOptions = { sessionCheck: { interval: INTERVAL } };
+
+const logouts = async (page: Page) => (await eventsOf(page)).filter((line) => line.startsWith('logout'));
+
+/** Resolves once the server answered `count` more session checks with `status` after `since` (ms). */
+async function checksAnswered(status: number, since: number, count = 1): Promise<void> {
+  const answered = () => h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.status === status && r.at > since).length;
+  await expect.poll(answered, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(count);
+}
+
+describe('session check (real Chromium, two devices)', () => {
+  it('signs out every tab of a device revoked from another within interval + 1 s; the other device stays in', async () => {
+    const a = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
+    const b = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
+    const devices = await devicesSeenFrom(a.tabs[0]!);
+    expect(devices).toHaveLength(2);
+    expect(devices.filter((d) => d.current)).toHaveLength(1);
+    const other = devices.find((d) => !d.current)!;
+    expect(other.label).toMatch(/Chrome/);
+
+    const revokedAt = await postFrom(a.tabs[0]!, `/auth/sessions/${other.id}/revoke`);
+    const out = await outTimes(b.tabs);
+    const lastOut = Math.max(...out) - revokedAt;
+    console.log(`[session-check] revocation -> last tab of the device out: ${lastOut} ms (interval ${INTERVAL} s)`);
+    expect(lastOut).toBeLessThanOrEqual((INTERVAL + 1) * 1000);
+    for (const tab of b.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
+    // The server's word is final there: its refresh family is dead.
+    expect(await b.tabs[0]!.evaluate(() => window.session.getAccessToken())).toBeNull();
+
+    // Device A went on being checked after the revocation and is still signed in.
+    await checksAnswered(200, revokedAt);
+    for (const tab of a.tabs) {
+      expect(await tab.evaluate(() => window.session.getState().status)).toBe('authenticated');
+      expect(await logouts(tab)).toEqual([]);
+    }
+    expect(await devicesSeenFrom(a.tabs[1]!)).toHaveLength(1);
+  });
+
+  it('"sign out everywhere" signs out every tab of every device', async () => {
+    const a = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
+    const b = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
+    await postFrom(a.tabs[0]!, '/auth/logout-all');
+    // What an app does after it: the local logout here, at once (the check would find it too).
+    await a.tabs[0]!.evaluate(() => window.session.logout());
+    await outTimes([...a.tabs, ...b.tabs]);
+    for (const tab of b.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
+    expect(await logouts(a.tabs[1]!)).toEqual(['logout:other-tab']);
+  });
+
+  it('asks once per interval for the whole browser however many tabs are visible, plus once per focus', async () => {
+    const device = await signedInDevice(await h.newContext(), h.pageUrl, 4, { sessionCheck: { interval: 1 } });
+    const visible = await Promise.all(device.tabs.map((tab) => tab.evaluate(() => document.visibilityState)));
+    expect(visible).toEqual(['visible', 'visible', 'visible', 'visible']);
+    await Promise.all(device.tabs.map((tab) => tab.evaluate(() => {
+      (window as unknown as { focuses: number }).focuses = 0;
+      window.addEventListener('focus', () => (window as unknown as { focuses: number }).focuses++);
+    })));
+    const since = Date.now();
+    // Ten checks' worth of intervals, with the user switching to another tab twice on the way.
+    // (Headless Chromium fires no focus event for bringToFront, so the tab gets one as a switch would give it.)
+    const focus = (tab: Page) => tab.evaluate(() => void window.dispatchEvent(new FocusEvent('focus')));
+    await checksAnswered(200, since, 3);
+    await focus(device.tabs[1]!);
+    await checksAnswered(200, since, 6);
+    await focus(device.tabs[2]!);
+    await checksAnswered(200, since, 10);
+    const until = Date.now();
+    const intervals = Math.ceil((until - since) / 1000);
+    const checks = h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since).length;
+    const focuses = (await Promise.all(device.tabs.map((tab) => tab.evaluate(() => (window as unknown as { focuses: number }).focuses)))).reduce((x, y) => x + y, 0);
+    console.log(`[session-check] 4 visible tabs, ${intervals} intervals of 1 s: ${checks} checks (${focuses} focus events)`);
+    expect(checks).toBeLessThanOrEqual(intervals + focuses);
+    for (const tab of device.tabs) expect(await logouts(tab)).toEqual([]);
+  });
+
+  it('logs nobody out when the check endpoint fails: 500, hang, dropped connection', async () => {
+    const device = await signedInDevice(await h.newContext(), h.pageUrl, 2, { sessionCheck: { interval: 0.5 }, timeout: 500 });
+    for (const kind of ['500', 'hang', 'drop'] as const) {
+      h.server.control.failSessionCheck(kind);
+      const since = Date.now();
+      await expect.poll(() => h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    }
+    h.server.control.failSessionCheck(null);
+    await checksAnswered(200, Date.now());
+    for (const tab of device.tabs) {
+      expect(await tab.evaluate(() => window.session.getState().status)).toBe('authenticated');
+      expect(await logouts(tab)).toEqual([]);
+    }
+  });
+
+  it('surfaces a throttled login as rate_limited with retryAfter', async () => {
+    const [page] = await h.newTabs(1);
+    await startSessions([page!]);
+    const attempt = () =>
+      page!.evaluate(() =>
+        window.session.login({ username: 'mallory', password: 'wrong' }).then(
+          () => 'signed in',
+          (error: InstanceType<typeof window.tokenward.TokenwardError>) => `${error.code}:${error.status}:${error.retryAfter}`,
+        ),
+      );
+    expect([await attempt(), await attempt()]).toEqual(['login_failed:401:undefined', 'login_failed:401:undefined']);
+    expect(await attempt()).toMatch(/^rate_limited:429:(\d+)$/);
+    expect(Number((await attempt()).split(':')[2])).toBeGreaterThan(0);
+    await waitForState(page!, 'unauthenticated');
+  });
+});
