@@ -1,5 +1,6 @@
 // Server-side invalidation reaches every tab (issue 12): two browser contexts are two devices,
 // each with tabs running the session check against the reference server.
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { SessionOptions } from '../../src/index.ts';
@@ -9,7 +10,14 @@ import { eventsOf, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({
-  server: { accessTokenTtl: 30, controls: true, users: { alice: 'wonderland', mallory: 'guess-me' }, loginLimits: { perUser: 2 } },
+  server: {
+    accessTokenTtl: 30,
+    controls: true,
+    users: { alice: 'wonderland', mallory: 'guess-me' },
+    loginLimits: { perUser: 2 },
+    // /session-ended.json: a check endpoint that answers 200 {"active": false}.
+    staticDirs: [fileURLToPath(new URL('static', import.meta.url))],
+  },
 });
 
 const INTERVAL = 2;
@@ -51,15 +59,25 @@ describe('session check (real Chromium, two devices)', () => {
     expect(await devicesSeenFrom(a.tabs[1]!)).toHaveLength(1);
   });
 
-  it('"sign out everywhere" signs out every tab of every device', async () => {
+  it('"sign out everywhere" signs out every tab of every device, a cookie-mode one too', async () => {
     const a = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
-    const b = await signedInDevice(await h.newContext(), h.pageUrl, 2, CHECKED);
+    const b = await signedInDevice(await h.newContext(), h.pageUrl, 2, {
+      ...CHECKED,
+      mode: 'cookie',
+      endpoints: { login: '/auth/cookie/login', refresh: '/auth/cookie/refresh', logout: '/auth/cookie/logout' },
+    });
     await postFrom(a.tabs[0]!, '/auth/logout-all');
     // What an app does after it: the local logout here, at once (the check would find it too).
     await a.tabs[0]!.evaluate(() => window.session.logout());
     await outTimes([...a.tabs, ...b.tabs]);
     for (const tab of b.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
     expect(await logouts(a.tabs[1]!)).toEqual(['logout:other-tab']);
+  });
+
+  it('ends the session when the check answers 200 {"active": false}', async () => {
+    const device = await signedInDevice(await h.newContext(), h.pageUrl, 2, { sessionCheck: { endpoint: '/session-ended.json', interval: 0.5 } });
+    await outTimes(device.tabs);
+    for (const tab of device.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
   });
 
   it('asks once per interval for the whole browser however many tabs are visible, plus once per focus', async () => {

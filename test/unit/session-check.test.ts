@@ -1,0 +1,32 @@
+// In Node and during SSR the session check does nothing: no listener, no timer, no request.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSession } from '../../src/index.ts';
+import { resolveOptions } from '../../src/options.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('sessionCheck', () => {
+  it('resolves the endpoint against baseUrl, the interval to ms, and is off by default or without a baseUrl', () => {
+    expect(resolveOptions({ baseUrl: 'https://api.example/v1/', sessionCheck: {} }).sessionCheck).toEqual({ url: 'https://api.example/auth/session', interval: 60_000 });
+    expect(resolveOptions({ baseUrl: 'https://api.example/v1/', sessionCheck: { endpoint: 'me/session', interval: 2 } }).sessionCheck).toEqual({
+      url: 'https://api.example/v1/me/session',
+      interval: 2_000,
+    });
+    expect(resolveOptions({ baseUrl: 'https://api.example' }).sessionCheck).toBe(false);
+    expect(resolveOptions({ sessionCheck: { interval: 1 } }).sessionCheck).toBe(false);
+  });
+
+  it('asks nothing outside a browser', async () => {
+    vi.useFakeTimers();
+    const fetch = vi.spyOn(globalThis, 'fetch');
+    const session = createSession({ baseUrl: 'http://127.0.0.1:9', sessionCheck: { interval: 1 } });
+    await session.setTokens({ access_token: 'server-side-token', expires_in: 600 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(session.getState().status).toBe('authenticated');
+    session.dispose();
+  });
+});
