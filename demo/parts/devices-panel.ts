@@ -21,7 +21,7 @@ export function mountDevicesPanel(session: Session, log: EventLog): void {
   async function load(): Promise<void> {
     if (session.getState().status !== 'authenticated') return void list.replaceChildren();
     try {
-      const { sessions } = await session.http.get('auth/sessions', { prefixUrl: location.origin }).json<{ sessions: Device[] }>();
+      const { sessions } = await session.http.get('/auth/sessions').json<{ sessions: Device[] }>();
       list.replaceChildren(...sessions.map(row));
     } catch (error) {
       list.replaceChildren(h('li', { class: 'note' }, `Could not load the devices: ${String(error)}`));
@@ -42,7 +42,7 @@ export function mountDevicesPanel(session: Session, log: EventLog): void {
   }
 
   async function signOut(device: Device): Promise<void> {
-    await post(`auth/sessions/${device.id}/revoke`, device.current ? 'This device signed out' : `Signed out ${device.label}`);
+    await post(`/auth/sessions/${device.id}/revoke`, device.current ? 'This device signed out' : `Signed out ${device.label}`);
     // The server ended this browser's session too: the local logout follows at once.
     if (device.current) await session.logout();
     else await load();
@@ -50,7 +50,7 @@ export function mountDevicesPanel(session: Session, log: EventLog): void {
 
   async function post(path: string, title: string): Promise<void> {
     try {
-      await session.http.post(path, { prefixUrl: location.origin });
+      await session.http.post(path);
       log.add({ kind: 'logout', title, detail: 'The server deleted the session and revoked its refresh tokens; that device notices at its next session check.' });
     } catch (error) {
       log.add({ kind: 'api', failed: true, title: `${title}: failed`, detail: String(error) });
@@ -58,7 +58,7 @@ export function mountDevicesPanel(session: Session, log: EventLog): void {
   }
 
   everywhere.addEventListener('click', () => {
-    void post('auth/logout-all', 'Signed out everywhere').then(() => session.logout());
+    void post('/auth/logout-all', 'Signed out everywhere').then(() => session.logout());
   });
   byId('reload-devices').addEventListener('click', () => void load());
   // On sign-in and sign-out, and after each refresh (which is what "last active" counts).
