@@ -86,7 +86,7 @@ class TokenwardSession implements Session {
   /** Aborted by dispose(): cancels requests in flight and lock requests, which releases a held lock. */
   readonly #lifetime = new AbortController();
   readonly #stopWake: () => void;
-  readonly #stopCheck: () => void = () => {};
+  readonly #stopCheck: () => void;
   #idle: IdleTracker | null = null;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
@@ -126,14 +126,11 @@ class TokenwardSession implements Session {
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
     // ends here with reason `revoked`, the full local logout in every tab.
-    if (options.sessionCheck) {
-      this.#stopCheck = watchSession(options.sessionCheck, options.name, options.timeout, {
-        generation: () => this.#generation,
-        signedIn: () => this.#tokens !== null,
-        accessToken: () => this.getAccessToken(),
-        revoked: () => void this.#end('revoked'),
-      }, this.#lifetime.signal);
-    }
+    this.#stopCheck = watchSession(options, {
+      live: () => (this.#tokens ? this.#generation : 0),
+      accessToken: () => this.getAccessToken(),
+      revoked: () => void this.#end('revoked'),
+    }, this.#lifetime.signal);
     this.ready = this.#restore();
   }
 
