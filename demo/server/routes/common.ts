@@ -104,7 +104,7 @@ export function beginRefresh(ctx: ServerContext, req: Request, res: Response): b
   return true;
 }
 
-export function destroySession(req: Request): Promise<void> {
+function destroySession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }
 
