@@ -59,7 +59,7 @@ export function watchSession({ sessionCheck, name, timeout }: ResolvedOptions, s
     if (!session.live()) return;
     // Held for the check and at least the cooldown: the other tabs' occasions of this moment find it taken.
     const held = () => Promise.all([check().catch(() => {}), new Promise((resolve) => setTimeout(resolve, cooldown))]);
-    navigator.locks.request(`${name}:session-check`, { ifAvailable: true }, (lock) => lock && held()).catch(() => {});
+    void navigator.locks.request(`${name}:session-check`, { ifAvailable: true }, (lock) => lock && held()).catch(() => {});
   }
 
   // Ticks on the wall-clock multiples of `interval`, the same instants in every tab.

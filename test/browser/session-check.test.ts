@@ -81,30 +81,51 @@ describe('session check (real Chromium, two devices)', () => {
     for (const tab of device.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
   });
 
-  it('asks once per interval for the whole browser however many tabs are visible, plus once per focus', async () => {
+  it('asks once per interval for the whole browser however many tabs are visible, plus once per focus or coming online', async () => {
     const device = await signedInDevice(await h.newContext(), h.pageUrl, 4, { sessionCheck: { interval: 1 } });
     const visible = await Promise.all(device.tabs.map((tab) => tab.evaluate(() => document.visibilityState)));
     expect(visible).toEqual(['visible', 'visible', 'visible', 'visible']);
-    await Promise.all(device.tabs.map((tab) => tab.evaluate(() => {
-      (window as unknown as { focuses: number }).focuses = 0;
-      window.addEventListener('focus', () => (window as unknown as { focuses: number }).focuses++);
-    })));
+    // Every wake-up event a tab gets is an occasion the check may take.
+    const occasionsIn = (tab: Page) =>
+      tab.evaluate(() => {
+        const counted = window as unknown as { occasions: number };
+        counted.occasions = 0;
+        for (const name of ['focus', 'online']) window.addEventListener(name, () => counted.occasions++);
+      });
+    await Promise.all(device.tabs.map(occasionsIn));
     const since = Date.now();
-    // Ten checks' worth of intervals, with the user switching to another tab twice on the way.
+    // Ten checks' worth of intervals, with the user switching tabs twice and the network coming back once.
     // (Headless Chromium fires no focus event for bringToFront, so the tab gets one as a switch would give it.)
     const focus = (tab: Page) => tab.evaluate(() => void window.dispatchEvent(new FocusEvent('focus')));
     await checksAnswered(200, since, 3);
     await focus(device.tabs[1]!);
-    await checksAnswered(200, since, 6);
+    await checksAnswered(200, since, 5);
+    await device.context.setOffline(true);
+    await device.context.setOffline(false); // 'online' in all four tabs at once: one occasion for the browser
+    await checksAnswered(200, since, 7);
     await focus(device.tabs[2]!);
     await checksAnswered(200, since, 10);
-    const until = Date.now();
-    const intervals = Math.ceil((until - since) / 1000);
+    const intervals = Math.ceil((Date.now() - since) / 1000);
     const checks = h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since).length;
-    const focuses = (await Promise.all(device.tabs.map((tab) => tab.evaluate(() => (window as unknown as { focuses: number }).focuses)))).reduce((x, y) => x + y, 0);
-    console.log(`[session-check] 4 visible tabs, ${intervals} intervals of 1 s: ${checks} checks (${focuses} focus events)`);
-    expect(checks).toBeLessThanOrEqual(intervals + focuses);
+    const occasions = await Promise.all(device.tabs.map((tab) => tab.evaluate(() => (window as unknown as { occasions: number }).occasions)));
+    // Per browser: each focus is one occasion, and 'online' (heard by every tab) is one more.
+    const focuses = occasions.reduce((x, y) => x + y, 0) - device.tabs.length;
+    console.log(`[session-check] 4 visible tabs, ${intervals} intervals of 1 s: ${checks} checks (${focuses} focus events, 1 coming online; wake-up events heard in the tabs: ${occasions.join(', ')})`);
+    expect(checks).toBeLessThanOrEqual(intervals + focuses + 1);
     for (const tab of device.tabs) expect(await logouts(tab)).toEqual([]);
+  });
+
+  it('checks when a tab gets focus and when the browser comes back online, between interval ticks', async () => {
+    // An hour-long interval: no tick during the test, so every check here comes from an occasion.
+    const hourly: SessionOptions = { sessionCheck: { interval: 3600 } };
+    const focused = await signedInDevice(await h.newContext(), h.pageUrl, 2, hourly);
+    const since = Date.now();
+    await focused.tabs[1]!.evaluate(() => void window.dispatchEvent(new FocusEvent('focus')));
+    await checksAnswered(200, since, 1);
+    const reconnected = await signedInDevice(await h.newContext(), h.pageUrl, 2, hourly);
+    await reconnected.context.setOffline(true);
+    await reconnected.context.setOffline(false);
+    await checksAnswered(200, since, 2);
   });
 
   it('logs nobody out when the check endpoint fails: 500, hang, dropped connection', async () => {
