@@ -3,9 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../../demo/server/index.ts';
 import type { SessionOptions } from '../../src/index.ts';
 import { waitForState } from './harness/browser.ts';
-import { devicesSeenFrom, outTimes, postFrom, signedInDevice } from './harness/devices.ts';
+import { devicesSeenFrom, outTimes, postFrom, signedInDevice, type Device } from './harness/devices.ts';
 import { eventsOf, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -126,6 +127,24 @@ describe('session check (real Chromium, two devices)', () => {
     await reconnected.context.setOffline(true);
     await reconnected.context.setOffline(false);
     await checksAnswered(200, since, 2);
+  });
+
+  it('does not poll from a browser whose tabs are all hidden', async () => {
+    const options: SessionOptions = { sessionCheck: { interval: 0.5 } };
+    const hidden = await signedInDevice(await h.newContext(), h.pageUrl, 2, options);
+    // Headless tabs are all visible; these say otherwise, as minimised windows or background tabs would.
+    await Promise.all(hidden.tabs.map((tab) => tab.evaluate(() => Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' }))));
+    const since = Date.now();
+    // A visible device beside it polls on the same ticks, so its fourth check means the hidden one had four chances.
+    const visible = await signedInDevice(await h.newContext(), h.pageUrl, 1, options);
+    await checksAnswered(200, since, 4);
+    const checksOf = async (device: Device) => {
+      const [sid] = (await device.context.cookies()).filter((cookie) => cookie.name === 'connect.sid');
+      const mark = `connect.sid=${fingerprint(decodeURIComponent(sid!.value))}`;
+      return h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since && r.headers.cookie?.includes(mark)).length;
+    };
+    expect(await checksOf(visible)).toBeGreaterThanOrEqual(4);
+    expect(await checksOf(hidden)).toBe(0);
   });
 
   it('logs nobody out when the check endpoint fails: 500, hang, dropped connection', async () => {
