@@ -1,7 +1,7 @@
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
-import type { SessionCheckSettings } from './sync/session-check.js';
+import type { SessionCheckOptions } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { SessionMode } from './tokens.js';
 
@@ -40,7 +40,7 @@ export interface SessionOptions {
    * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
    * a session ended there logs every tab out with reason `revoked`. Default `false`.
    */
-  sessionCheck?: { endpoint?: string; interval?: number } | false;
+  sessionCheck?: SessionCheckOptions | false;
 }
 
 export interface ResolvedOptions {
@@ -59,18 +59,15 @@ export interface ResolvedOptions {
   /** Milliseconds. */
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
-  /** Off without a baseUrl: there is no server to ask. */
-  readonly sessionCheck: SessionCheckSettings | false;
+  readonly sessionCheck: SessionCheckOptions | false | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
 
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
-  // A file:// page has the opaque origin "null": no server to talk to unless told.
-  const baseUrl = options.baseUrl ?? (globalThis.location?.origin === 'null' ? undefined : globalThis.location?.origin);
-  const check = options.sessionCheck;
   return {
-    baseUrl,
+    // A file:// page has the opaque origin "null": no server to talk to unless told.
+    baseUrl: options.baseUrl ?? (globalThis.location?.origin === 'null' ? undefined : globalThis.location?.origin),
     endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
     mode: options.mode ?? 'bearer',
     csrf: options.csrf === undefined ? DEFAULT_CSRF : options.csrf,
@@ -83,6 +80,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
-    sessionCheck: check && baseUrl ? { url: new URL(check.endpoint ?? '/auth/session', baseUrl).href, interval: (check.interval ?? 60) * 1000 } : false,
+    sessionCheck: options.sessionCheck,
   };
 }

@@ -1,10 +1,17 @@
 import type { ResolvedOptions } from '../options.js';
 import { onWake } from '../refresh/wake.js';
 
-/** `sessionCheck` as the SDK uses it: an absolute URL and an interval in ms. */
-export interface SessionCheckSettings {
-  readonly url: string;
-  readonly interval: number;
+/** The `sessionCheck` option. */
+export interface SessionCheckOptions {
+  /** Resolved against `baseUrl`, like the other endpoints. Default `/auth/session`. */
+  readonly endpoint?: string;
+  /** Seconds between checks while a tab is visible. Default 60. */
+  readonly interval?: number;
+}
+
+/** The endpoint as an absolute URL and the interval in ms; null when off or without a server to ask. */
+export function checkSettings({ sessionCheck, baseUrl }: Pick<ResolvedOptions, 'sessionCheck' | 'baseUrl'>): { url: string; interval: number } | null {
+  return sessionCheck && baseUrl ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 } : null;
 }
 
 /** What the check needs from the session. */
@@ -36,9 +43,11 @@ export interface CheckedSession {
  * redirect, network, timeout, a body that is not JSON) says nothing and changes nothing.
  * Off (a no-op) without `sessionCheck`, and in Node or during SSR. Returns the function that stops it.
  */
-export function watchSession({ sessionCheck, name, timeout }: ResolvedOptions, session: CheckedSession, lifetime: AbortSignal): () => void {
-  if (!sessionCheck || typeof document === 'undefined') return () => {};
-  const { url, interval } = sessionCheck;
+export function watchSession(options: ResolvedOptions, session: CheckedSession, lifetime: AbortSignal): () => void {
+  const settings = checkSettings(options);
+  if (!settings || typeof document === 'undefined') return () => {};
+  const { url, interval } = settings;
+  const { name, timeout } = options;
   const cooldown = Math.min(interval / 2, 5_000);
 
   async function check(): Promise<void> {

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSession } from '../../src/index.ts';
 import { resolveOptions } from '../../src/options.ts';
+import { checkSettings } from '../../src/sync/session-check.ts';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -10,13 +11,15 @@ afterEach(() => {
 
 describe('sessionCheck', () => {
   it('resolves the endpoint against baseUrl, the interval to ms, and is off by default or without a baseUrl', () => {
-    expect(resolveOptions({ baseUrl: 'https://api.example/v1/', sessionCheck: {} }).sessionCheck).toEqual({ url: 'https://api.example/auth/session', interval: 60_000 });
-    expect(resolveOptions({ baseUrl: 'https://api.example/v1/', sessionCheck: { endpoint: 'me/session', interval: 2 } }).sessionCheck).toEqual({
+    const settings = (options: Parameters<typeof resolveOptions>[0]) => checkSettings(resolveOptions(options));
+    expect(settings({ baseUrl: 'https://api.example/v1/', sessionCheck: {} })).toEqual({ url: 'https://api.example/auth/session', interval: 60_000 });
+    expect(settings({ baseUrl: 'https://api.example/v1/', sessionCheck: { endpoint: 'me/session', interval: 2 } })).toEqual({
       url: 'https://api.example/v1/me/session',
       interval: 2_000,
     });
-    expect(resolveOptions({ baseUrl: 'https://api.example' }).sessionCheck).toBe(false);
-    expect(resolveOptions({ sessionCheck: { interval: 1 } }).sessionCheck).toBe(false);
+    expect(settings({ baseUrl: 'https://api.example' })).toBeNull();
+    expect(settings({ baseUrl: 'https://api.example', sessionCheck: false })).toBeNull();
+    expect(settings({ sessionCheck: { interval: 1 } })).toBeNull();
   });
 
   it('asks nothing outside a browser', async () => {
