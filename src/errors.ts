@@ -30,6 +30,11 @@ export type TokenwardErrorCode =
   | 'logout_failed'
   /** Part of the logout purge of browser storage failed (the error's `cause` says which); the rest went on. */
   | 'purge_failed'
+  /**
+   * A credentialed request (an auth call, or `http`/`fetch` to a trusted origin) was answered
+   * with a redirect. It was not followed, so nothing of the session reached its target.
+   */
+  | 'redirect_refused'
   /** The session was disposed. */
   | 'disposed';
 

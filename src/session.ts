@@ -119,7 +119,8 @@ class TokenwardSession implements Session {
       credentialVersion: () => this.#version,
       recover: (sentVersion) => this.#recover(sentVersion),
     });
-    this.http = ky.create({ fetch: this.fetch });
+    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
+    this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     this.ready = this.#restore();

@@ -3,6 +3,7 @@ import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
 import { csrfHeader, type CsrfOptions } from './csrf.js';
+import { refuseRedirect } from './redirect.js';
 
 /** Paths (or absolute URLs) of the server's session endpoints, resolved against `baseUrl`. */
 export interface Endpoints {
@@ -32,12 +33,14 @@ type Call = 'login' | 'refresh' | 'logout';
 
 export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions): AuthApi {
   // Our own status handling decides what is transient, so ky must neither retry nor throw on status.
-  const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false });
+  // No redirect is followed: a token body from wherever it pointed must never become the session.
+  const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
   async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
+    let response: Response;
     try {
-      return await client.post(new URL(endpoints[call], baseUrl), {
+      response = await client.post(new URL(endpoints[call], baseUrl), {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
         headers: csrfHeader(csrf),
         json: body,
@@ -50,6 +53,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
       if (error instanceof TimeoutError) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });
       throw new TokenwardError('network', `${call} request failed`, { cause: error });
     }
+    return refuseRedirect(response, call);
   }
 
   async function tokensFrom(call: Call, response: Response): Promise<TokenSet> {

@@ -1,5 +1,6 @@
 import type { SessionMode } from '../tokens.js';
 import { csrfHeader, isUnsafeMethod, type CsrfOptions } from './csrf.js';
+import { refuseRedirect } from './redirect.js';
 
 /** What the authenticated fetch needs from the session. */
 export interface AuthFetchDeps {
@@ -22,6 +23,7 @@ export interface AuthFetchDeps {
  * A fetch-compatible function that authenticates requests to trusted origins: bearer token
  * (bearer mode), credentials included, CSRF header on unsafe methods; on a 401 it refreshes
  * once (shared with every other caller) and retries once. A second 401 goes to the caller.
+ * A redirect from a trusted origin is never followed: it rejects with `redirect_refused`.
  * Requests to any other origin pass through untouched. The global fetch is never patched.
  */
 export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
@@ -36,7 +38,7 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     }
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();
-    const response = await fetch(new Request(request, { headers, credentials: 'include' }));
+    const response = refuseRedirect(await fetch(new Request(request, { headers, credentials: 'include', redirect: 'manual' })), request.url);
     return { response, version };
   }
 

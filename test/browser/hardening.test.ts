@@ -1,0 +1,76 @@
+// Issue 11, the trust boundaries: redirects, failed logins, junk on the channel, bounded waits,
+// logouts that are never lost, options that cannot be right. Real Chromium, reference server,
+// and the recorder as a second origin.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { trackErrors } from './harness/browser.ts';
+import { startRecorder, type Recorder } from './harness/recorder.ts';
+import { eventsOf, login, startSessions } from './harness/sessions.ts';
+import { useBrowserSuite } from './harness/suite.ts';
+
+const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
+
+/** A recorder on another origin that answers every request with what looks like a good token response. */
+async function tokenRecorder(): Promise<Recorder> {
+  return startRecorder({ allowOrigin: new URL(h.pageUrl).origin, body: JSON.stringify({ access_token: 'foreign.token.x', expires_in: 600 }) });
+}
+
+/** How a promise in the page ended: 'resolved' or the error's `code`. */
+function outcome(page: Page, call: () => Promise<unknown>): Promise<string> {
+  return page.evaluate(`(${call.toString()})().then(() => 'resolved', (error) => error.code ?? String(error))`);
+}
+
+async function signedInTab(): Promise<Page> {
+  const [page] = await h.newTabs(1);
+  await startSessions([page!]);
+  await login(page!);
+  return page!;
+}
+
+describe('1. redirects never carry credentials to an untrusted origin', () => {
+  it('refuses a trusted endpoint that 307s a POST elsewhere: the other origin sees nothing', async () => {
+    const recorder = await tokenRecorder();
+    try {
+      const page = await signedInTab();
+      const errors = trackErrors(page);
+      h.server.control.redirect('/api/items', `${recorder.url}/stolen`);
+      expect(await outcome(page, () => window.session.http.post('/api/items', { json: { secret: 'body' } }))).toBe('redirect_refused');
+      expect(await outcome(page, () => window.session.fetch('/api/items', { method: 'PUT', body: 'secret' }))).toBe('redirect_refused');
+      expect(await outcome(page, () => window.session.http.get('/api/items'))).toBe('redirect_refused');
+      expect(recorder.records).toEqual([]);
+      // The same redirect does reach the recorder when the browser follows it: the test can see a leak.
+      await page.evaluate(() => fetch('/api/items', { method: 'POST', body: 'plain' }).catch(() => 'blocked by CORS after arriving'));
+      expect(recorder.records.map((r) => r.body)).toContain('plain');
+      expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
+      expect(errors).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('never adopts a token from a login, refresh or logout endpoint that redirects to another origin', async () => {
+    const recorder = await tokenRecorder();
+    try {
+      const [page] = await h.newTabs(1);
+      const errors = trackErrors(page!);
+      await startSessions([page!]);
+      h.server.control.redirect('/auth/login', `${recorder.url}/token`);
+      expect(await outcome(page!, () => window.session.login({ username: 'alice', password: 'wonderland' }))).toBe('redirect_refused');
+      expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+      expect(await page!.evaluate(() => window.session.getAccessToken())).toBeNull();
+
+      h.server.control.redirect('/auth/login', null);
+      await login(page!);
+      h.server.control.redirect('/auth/refresh', `${recorder.url}/token`);
+      h.server.control.redirect('/auth/logout', `${recorder.url}/token`);
+      expect(await outcome(page!, () => window.session.refresh())).toBe('redirect_refused');
+      expect(await page!.evaluate(() => window.session.getAccessToken())).not.toBe('foreign.token.x');
+      await page!.evaluate(() => window.session.logout());
+      await expect.poll(() => eventsOf(page!)).toContain('error:logout_failed');
+      expect(recorder.records).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await recorder.close();
+    }
+  });
+});
