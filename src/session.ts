@@ -137,11 +137,14 @@ class TokenwardSession implements Session {
   async login(credentials: LoginCredentials): Promise<void> {
     this.#assertAlive();
     await this.ready;
-    const generation = ++this.#generation;
+    // The generation moves only once the server said yes: a failed login must leave the tab in
+    // step with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
+    const generation = this.#generation;
     // A logout response that landed after this login's would clear the cookies the login just set.
     await this.#serverLogout;
     const tokens = await this.#api.login(credentials, this.#lifetime.signal);
-    await this.#commit(tokens, generation, 'login');
+    if (generation !== this.#generation) throw noSession();
+    await this.#commit(tokens, ++this.#generation, 'login');
   }
 
   async setTokens(response: TokenResponse): Promise<void> {

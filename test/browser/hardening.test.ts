@@ -3,7 +3,7 @@
 // and the recorder as a second origin.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { trackErrors } from './harness/browser.ts';
+import { trackErrors, waitForState } from './harness/browser.ts';
 import { startRecorder, type Recorder } from './harness/recorder.ts';
 import { eventsOf, login, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
@@ -72,5 +72,32 @@ describe('1. redirects never carry credentials to an untrusted origin', () => {
     } finally {
       await recorder.close();
     }
+  });
+});
+
+describe('2. a failed login never desynchronises a tab', () => {
+  it('follows the other tab\'s logout at once after failed logins, and never resurrects the session', async () => {
+    const pages = await h.newTabs(2);
+    const [a, b] = pages as [Page, Page];
+    const errors = pages.map((page) => trackErrors(page));
+    await startSessions(pages);
+    await login(a);
+    await waitForState(b, 'authenticated');
+    for (const password of ['nope', 'still-nope']) {
+      expect(await b.evaluate((password) => window.session.login({ username: 'alice', password }).catch((e: { code: string }) => e.code), password)).toBe('login_failed');
+    }
+    h.server.control.redirect('/auth/login', '/elsewhere');
+    expect(await outcome(b, () => window.session.login({ username: 'alice', password: 'wonderland' }))).toBe('redirect_refused');
+    h.server.control.redirect('/auth/login', null);
+
+    await a.evaluate(() => window.session.logout());
+    await waitForState(b, 'unauthenticated', { timeout: 1_000 });
+    expect(await b.evaluate(() => window.session.getAccessToken())).toBeNull();
+    expect(await outcome(b, () => window.session.refresh())).toBe('unauthenticated');
+    await b.reload();
+    await startSessions([b]);
+    expect(await b.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(h.server.control.stats().reuseDetections).toBe(0);
+    for (const list of errors) expect(list).toEqual([]);
   });
 });
