@@ -16,6 +16,16 @@ export type LogoutReason =
   /** The stored session could not be decrypted or validated. */
   | 'storage-corrupted';
 
+/** Every reason, for checking one that arrives from another tab (a Record, so none can be left out). */
+export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
+  user: 1,
+  'other-tab': 1,
+  expired: 1,
+  'refresh-rejected': 1,
+  idle: 1,
+  'storage-corrupted': 1,
+};
+
 /** Where a change came from: this tab's own call, or a message from another tab. */
 export type ChangeSource = 'this-tab' | 'other-tab';
 

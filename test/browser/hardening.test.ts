@@ -101,3 +101,49 @@ describe('2. a failed login never desynchronises a tab', () => {
     for (const list of errors) expect(list).toEqual([]);
   });
 });
+
+describe('3. messages between tabs are validated', () => {
+  it('ignores junk on the channel, and the tabs still follow each other\'s login, refresh and logout', async () => {
+    const pages = await h.newTabs(2);
+    const [a, b] = pages as [Page, Page];
+    const errors = pages.map((page) => trackErrors(page));
+    await startSessions(pages, { idleTimeout: 600 });
+    await login(a);
+    await waitForState(b, 'authenticated');
+    await a.evaluate(() => {
+      const tab = 'junk';
+      const future = Date.now() + 3_600_000;
+      return window.twTest.postOnChannel('tokenward:sync', [
+        null,
+        42,
+        'logout',
+        [],
+        { tab },
+        { type: 'logout', generation: Infinity, reason: 'user', tab },
+        { type: 'logout', generation: '99', reason: 'user', tab },
+        { type: 'logout', generation: 2 ** 53, reason: 'user', tab },
+        { type: 'logout', generation: 99, reason: 'hacked', tab },
+        { type: 'logout', generation: 99, tab },
+        { type: 'logout', generation: 99, reason: 'user', tab, extra: true },
+        { type: 'login', generation: NaN, tab },
+        { type: 'tokens', generation: -1, tab },
+        { type: 'shutdown', generation: 99, tab },
+        { type: 'activity', at: future, tab },
+        { type: 'activity', at: 'now', tab },
+      ]);
+    });
+    // Both tabs saw all of it (a real message posted after the junk arrives after it).
+    await a.evaluate(() => window.session.refresh());
+    await expect.poll(() => eventsOf(b)).toContain('refresh:other-tab');
+    for (const page of pages) {
+      expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
+      expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
+    }
+    await b.evaluate(() => window.session.logout());
+    await waitForState(a, 'unauthenticated', { timeout: 1_000 });
+    expect(await eventsOf(a)).toContain('logout:other-tab');
+    await login(a);
+    await waitForState(b, 'authenticated', { timeout: 1_000 });
+    for (const list of errors) expect(list).toEqual([]);
+  });
+});
