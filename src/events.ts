@@ -11,6 +11,12 @@ export type LogoutReason =
   | 'expired'
   /** The server refused the refresh (`invalid_grant`) while the session was in use. */
   | 'refresh-rejected'
+  /**
+   * The refresh endpoint answered three times in a row with a status no retry changes (a 4xx
+   * other than 401, 408 and 429, such as a 400 `invalid_client`, a CSRF 403 or a 404) or a
+   * redirect; the preceding `error` event carries the status.
+   */
+  | 'refresh-failed'
   /** No activity in any tab for `idleTimeout` seconds. */
   | 'idle'
   /** The stored session could not be decrypted or validated. */
@@ -22,6 +28,7 @@ export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
   'other-tab': 1,
   expired: 1,
   'refresh-rejected': 1,
+  'refresh-failed': 1,
   idle: 1,
   'storage-corrupted': 1,
 };

@@ -66,6 +66,9 @@ function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
   return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
 }
 
+/** How many refreshes in a row may get an answer no retry will change before the session ends. */
+const MAX_UNUSABLE_ANSWERS = 3;
+
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
@@ -105,10 +108,10 @@ class TokenwardSession implements Session {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#api = createAuthApi(options);
-    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
+    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
-    // The hold bound leaves room for one refresh call (its own timeout) plus vault I/O.
+    // The bound leaves a holder room for one refresh call (its own timeout) plus vault I/O.
     this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
@@ -175,6 +178,8 @@ class TokenwardSession implements Session {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // The fast path of getAccessToken() must reject too.
+    this.#freshUntil = 0;
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
@@ -237,6 +242,7 @@ class TokenwardSession implements Session {
   async #accessTokenSlowly(): Promise<string | null> {
     this.#assertAlive();
     await this.ready;
+    this.#assertAlive();
     const tokens = this.#tokens;
     if (!tokens) return null;
     if (Date.now() < tokens.expiresAt) {
@@ -274,8 +280,10 @@ class TokenwardSession implements Session {
         await this.#commit(tokens, generation, 'refresh');
       });
     } catch (error) {
-      this.#onRefreshFailed(toTokenwardError(error), generation, sent);
-      throw error;
+      // Anything not already classified is a bug, not a network blip: reported, not retried on a timer.
+      const failure = toTokenwardError(error, 'internal');
+      this.#onRefreshFailed(failure, generation, sent);
+      throw failure;
     } finally {
       this.#state.update({ refreshing: false });
     }
@@ -288,15 +296,15 @@ class TokenwardSession implements Session {
 
   #onRefreshFailed(error: TokenwardError, generation: number, sent: TokenSet): void {
     if (generation !== this.#generation || this.#disposed || error.code === 'unauthenticated' || error.code === 'disposed') return;
+    const { code } = error;
     const now = Date.now();
-    if (error.code === 'refresh_rejected') {
-      void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
-      return;
-    }
-    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
-    this.#scheduler.at(this.#retryAt);
-    this.#state.update({ error });
+    if (code === 'refresh_rejected') return void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
     this.#events.emit('error', { error });
+    // A status that no retry will change (a 400, a CSRF 403, a 404, a redirect): a few tries, then the session ends.
+    if ((code === 'http' || code === 'redirect_refused') && this.#failures >= MAX_UNUSABLE_ANSWERS - 1) return void this.#end('refresh-failed');
+    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
+    if (code !== 'internal') this.#scheduler.at(this.#retryAt);
+    this.#state.update({ error });
     if (now >= sent.expiresAt && this.#expiredNotified !== sent.expiresAt) {
       this.#expiredNotified = sent.expiresAt;
       this.#events.emit('expired', { expiresAt: sent.expiresAt });

@@ -117,14 +117,26 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
  * again (the call repeated once) when the browser has closed our connection under us:
  * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
  * vault's own clear, and the next login must still be able to persist.
+ * Our connection steps aside when another one wants to delete or upgrade the database: kept
+ * open, it would block that deletion, and every later open (ours too) would queue behind it.
  */
 function reopeningStore(dbName: string, storeName: string): UseStore {
-  let store = createStore(dbName, storeName);
+  const open = (): UseStore => createStore(dbName, storeName);
+  let store = open();
+  const run: UseStore = (mode, callback) =>
+    store(mode, (objectStore) => {
+      const { db } = objectStore.transaction;
+      db.onversionchange = () => {
+        db.close();
+        store = open();
+      };
+      return callback(objectStore);
+    });
   return (mode, callback) =>
-    store(mode, callback).catch((error: unknown) => {
+    run(mode, callback).catch((error: unknown) => {
       if (!(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
-      store = createStore(dbName, storeName);
-      return store(mode, callback);
+      store = open();
+      return run(mode, callback);
     });
 }
 

@@ -147,3 +147,104 @@ describe('3. messages between tabs are validated', () => {
     for (const list of errors) expect(list).toEqual([]);
   });
 });
+
+describe('4. every wait is bounded; no bug is mistaken for a network blip', () => {
+  it('never stalls ready or getAccessToken on an IndexedDB stuck behind a blocked deletion', async () => {
+    const [page] = await h.newTabs(1);
+    const errors = trackErrors(page!);
+    // A connection that ignores versionchange blocks the deletion; every later open queues behind it.
+    await page!.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const request = indexedDB.open('tokenward-vault');
+        request.onsuccess = () => resolve(request.result);
+      });
+      (window as unknown as { stuck: IDBDatabase }).stuck = db;
+      indexedDB.deleteDatabase('tokenward-vault');
+    });
+    await startSessions([page!], { timeout: 1_000 });
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(await eventsOf(page!)).toEqual(['error:storage_unavailable']);
+    expect(await page!.evaluate(() => window.session.getAccessToken())).toBeNull();
+    await login(page!);
+    expect(await page!.evaluate(() => window.session.getAccessToken())).toEqual(expect.any(String));
+    expect(errors).toEqual([]);
+  });
+
+  it("closes the vault's connection when another wants to delete the database, and reopens it after", async () => {
+    const [a, b] = (await h.newTabs(2)) as [Page, Page];
+    await startSessions([a]);
+    await login(a);
+    const deletion = await b.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const request = indexedDB.deleteDatabase('tokenward-vault');
+          request.onblocked = () => resolve('blocked');
+          request.onsuccess = () => resolve('deleted');
+        }),
+    );
+    expect(deletion).toBe('deleted');
+    await a.evaluate(() => window.session.refresh());
+    await a.reload();
+    await startSessions([a]);
+    expect(await a.evaluate(() => window.session.getState().status)).toBe('authenticated');
+  });
+
+  it('gives up waiting for a refresh lock that a frozen tab never releases', async () => {
+    const [a, b] = (await h.newTabs(2)) as [Page, Page];
+    await startSessions([a], { timeout: 500 });
+    await login(a);
+    await b.evaluate(() => void navigator.locks.request('tokenward:refresh', () => new Promise(() => {})));
+    await a.evaluate(() => window.session.setTokens({ access_token: 'expired', expires_in: 0.001 }));
+    expect(await outcome(a, () => window.session.getAccessToken())).toBe('timeout');
+    expect(await a.evaluate(() => window.session.getState().status)).toBe('authenticated');
+  });
+
+  it('reports a bug in the refresh path once as internal, not as network, and recovers after it', async () => {
+    const page = await signedInTab();
+    const errors = trackErrors(page);
+    const code = await page.evaluate(async () => {
+      const request = navigator.locks.request;
+      navigator.locks.request = () => Promise.reject(new TypeError('a bug'));
+      const failed = await window.session.refresh().catch((error: { code: string }) => error.code);
+      navigator.locks.request = request;
+      return failed;
+    });
+    expect(code).toBe('internal');
+    expect((await eventsOf(page)).filter((line) => line.startsWith('error'))).toEqual(['error:internal']);
+    await page.evaluate(() => window.session.refresh());
+    expect((await waitForState(page, 'authenticated')).error).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('ends the session after three refreshes answered with a CSRF 403, with reason refresh-failed and the status', async () => {
+    const [page] = await h.newTabs(1);
+    await startSessions([page!], { csrf: { cookie: 'XSRF-TOKEN', header: 'X-Not-The-Header' } });
+    await login(page!);
+    const statuses = await page!.evaluate(async () => {
+      const seen: Array<number | undefined> = [];
+      window.session.on('error', ({ error }) => seen.push(error.status));
+      for (let i = 0; i < 3; i++) await window.session.refresh().catch(() => undefined);
+      return seen;
+    });
+    expect(statuses).toEqual([403, 403, 403]);
+    await waitForState(page!, 'unauthenticated');
+    expect(await eventsOf(page!)).toContain('logout:refresh-failed');
+    expect(h.server.control.stats().refreshCalls).toBe(3);
+  });
+
+  it('rejects with disposed on every path after dispose(), the fast one included', async () => {
+    const page = await signedInTab();
+    const codes = await page.evaluate(async () => {
+      const session = window.session;
+      session.dispose();
+      const code = (call: () => Promise<unknown>) => call().then(() => 'resolved', (error: { code: string }) => error.code);
+      return [
+        await code(() => session.getAccessToken()),
+        await code(() => session.refresh()),
+        await code(() => session.login({})),
+        await code(() => session.logout()),
+      ];
+    });
+    expect(codes).toEqual(['disposed', 'disposed', 'disposed', 'disposed']);
+  });
+});
