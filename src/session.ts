@@ -102,7 +102,9 @@ class TokenwardSession implements Session {
   #retryAt = 0;
   #expiredNotified: number | null = null;
   /** The server logout call still on its way, if any: settles, never rejects. */
-  #serverLogout: Promise<void> = Promise.resolve();
+  #serverLogout: Promise<void> | undefined;
+  /** A login call is on its way: an owed logout must not be retried now, or it would end the new session at the server. */
+  #loggingIn = false;
   #disposed = false;
 
   constructor(options: ResolvedOptions) {
@@ -143,11 +145,16 @@ class TokenwardSession implements Session {
     // The generation moves only once the server said yes: a failed login must leave the tab in
     // step with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
     const generation = this.#generation;
-    // A logout response that landed after this login's would clear the cookies the login just set.
-    await this.#serverLogout;
-    const tokens = await this.#api.login(credentials, this.#lifetime.signal);
-    if (generation !== this.#generation) throw noSession();
-    await this.#commit(tokens, ++this.#generation, 'login');
+    this.#loggingIn = true;
+    try {
+      // A logout response that landed after this login's would clear the cookies the login just set.
+      await this.#serverLogout;
+      const tokens = await this.#api.login(credentials, this.#lifetime.signal);
+      if (generation !== this.#generation) throw noSession();
+      await this.#commit(tokens, ++this.#generation, 'login');
+    } finally {
+      this.#loggingIn = false;
+    }
   }
 
   async setTokens(response: TokenResponse): Promise<void> {
@@ -220,6 +227,9 @@ class TokenwardSession implements Session {
     }
     // Anything that happened during the read (a logout, a login) owns the state now.
     if (generation !== this.#generation || this.#disposed || !stored || stored.generation < generation) return;
+    // A logout whose server call failed or never went out (page closed, offline): try again,
+    // on every page load and wake-up (`online` among them) until the server answers.
+    if (stored.owed && !this.#serverLogout && !this.#loggingIn && !this.#tokens) this.#logoutAtServer(stored.generation, null);
     const newer = stored.generation > generation;
     const known = this.#tokens;
     const tokens = stored.tokens;
@@ -342,6 +352,8 @@ class TokenwardSession implements Session {
     if (message.type === 'activity') return this.#idle?.heard(message.at);
     if (message.generation < this.#generation) return;
     if (message.type === 'logout') {
+      // The telling tab may be closing, or may have fallen back to memory: make sure the logout is on record.
+      void this.#vault.save({ generation: message.generation, tokens: null });
       // "Another tab's user logged out" is news; expired, rejected, idle or corrupted is the same verdict here.
       void this.#endFromOtherTab(message.generation, message.reason === 'user' ? 'other-tab' : message.reason);
     } else {
@@ -394,23 +406,38 @@ class TokenwardSession implements Session {
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
+    // Sent with the logout call, so that the server can revoke a refresh token it handed to the page.
+    const refreshToken = this.#tokens?.refreshToken ?? null;
     const wasSignedIn = this.#endLocally(generation);
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
-    // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#serverLogout = told
-      .then(() => this.#api.logout())
-      .catch((error: unknown) => {
-        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
-      });
-    await told;
-    const storage = this.#vault.clear(generation).then(
+    // The marker says the server logout is owed until the server answered it.
+    const storage = told.then(() => this.#vault.clear(generation, true)).then(
       // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
       (ended) => void (this.#generation = Math.max(this.#generation, ended)),
       (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
     );
+    this.#logoutAtServer(generation, refreshToken, told, storage);
+    await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  /**
+   * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
+   * or slowness never holds up the local logout; once answered, and once `cleared` has written
+   * the marker, the marker owes nothing any more. It never signs anyone in.
+   */
+  #logoutAtServer(generation: number, refreshToken: string | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
+    const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
+      .then(() => Promise.all([this.#api.logout(refreshToken), cleared]))
+      .then(() => this.#vault.settle(generation))
+      .catch((error: unknown) => {
+        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
+      })
+      .finally(() => {
+        if (this.#serverLogout === call) this.#serverLogout = undefined;
+      }));
   }
 
   /**

@@ -25,8 +25,8 @@ export interface AuthApiOptions {
 export interface AuthApi {
   login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
   refresh(refreshToken: string | null, signal: AbortSignal): Promise<TokenSet>;
-  /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. */
-  logout(): Promise<void>;
+  /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. Sends a page-held refresh token, for revocation. */
+  logout(refreshToken: string | null): Promise<void>;
 }
 
 type Call = 'login' | 'refresh' | 'logout';
@@ -69,12 +69,13 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     return parseTokenResponse(body, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
   }
 
+  const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
+
   return {
     login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
-    refresh: async (refreshToken, signal) =>
-      tokensFrom('refresh', await post('refresh', refreshToken ? { refresh_token: refreshToken } : undefined, signal)),
-    async logout() {
-      const response = await post('logout', undefined);
+    refresh: async (refreshToken, signal) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), signal)),
+    async logout(refreshToken) {
+      const response = await post('logout', tokenBody(refreshToken));
       if (!response.ok) throw await failureOf('logout', response);
       // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
       await bodyOf('logout', response);

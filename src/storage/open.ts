@@ -61,6 +61,12 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
   return {
     load: () => run((vault) => vault.load()),
     save: (session) => run((vault) => vault.save(session)),
-    clear: (generation) => run((vault) => vault.clear(generation)),
+    clear(generation, owed) {
+      // In memory for good, but the store may work again (or work for another tab): a session
+      // persisted there must not be restored by the next page load.
+      if (active !== primary) primary.clear(generation, owed).catch(() => undefined);
+      return run((vault) => vault.clear(generation, owed));
+    },
+    settle: (generation) => run((vault) => vault.settle(generation)),
   };
 }

@@ -248,3 +248,117 @@ describe('4. every wait is bounded; no bug is mistaken for a network blip', () =
     expect(codes).toEqual(['disposed', 'disposed', 'disposed', 'disposed']);
   });
 });
+
+/** What the refresh endpoint says to a refresh token presented from outside the browser (CSRF pair included). */
+async function refreshStatus(token: { cookie?: string; body?: string }): Promise<number> {
+  const response = await fetch(`${h.server.url}/auth/refresh`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-xsrf-token': 't',
+      cookie: `XSRF-TOKEN=t${token.cookie ? `; tw_refresh=${token.cookie}` : ''}`,
+    },
+    body: JSON.stringify(token.body ? { refresh_token: token.body } : {}),
+  });
+  return response.status;
+}
+
+/** The session record in the page's vault, parsed. */
+const marker = (page: Page) =>
+  page.evaluate(async () => {
+    const dump = await window.twTest.dumpAllStorage();
+    const entry = dump.indexedDB.find((record) => record.db === 'tokenward-vault' && record.key === 'session');
+    return entry ? (JSON.parse(entry.value) as { generation: number; signedOut?: true; owed?: true }) : null;
+  });
+
+const answeredLogouts = () => h.server.control.stats().requests.filter((r) => r.path === '/auth/logout' && r.status === 204).length;
+
+describe('5. a logout is never lost', () => {
+  it('retries a server logout that failed on the next page load, until the old refresh cookie is dead', async () => {
+    const page = await signedInTab();
+    const errors = trackErrors(page);
+    const refreshCookie = (await (await h.context()).cookies()).find((cookie) => cookie.name === 'tw_refresh')!.value;
+    h.server.control.failLogout('500');
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(await marker(page)).toMatchObject({ signedOut: true, owed: true });
+    expect(await refreshStatus({ cookie: refreshCookie })).toBe(200);
+
+    h.server.control.failLogout(null);
+    await page.reload();
+    await startSessions([page]);
+    await expect.poll(answeredLogouts).toBe(1);
+    await expect.poll(() => marker(page)).not.toHaveProperty('owed');
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(await refreshStatus({ cookie: refreshCookie })).toBe(401);
+    await page.reload();
+    await startSessions([page]);
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(answeredLogouts()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('retries it when the browser comes back online', async () => {
+    const page = await signedInTab();
+    const context = await h.context();
+    await context.setOffline(true);
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(answeredLogouts()).toBe(0);
+    await context.setOffline(false);
+    await expect.poll(answeredLogouts).toBe(1);
+    await expect.poll(() => marker(page)).not.toHaveProperty('owed');
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  });
+
+  it('sends a refresh token the server handed to the page with the logout, so the server revokes it', async () => {
+    const [page] = await h.newTabs(1);
+    const endpoints = { login: '/auth/login?refresh_in_body=1', refresh: '/auth/refresh?refresh_in_body=1' };
+    await startSessions([page!], { endpoints });
+    const tokenFromLogin = page!.waitForResponse((response) => response.url().includes('/auth/login')).then((response) => response.json());
+    await login(page!);
+    const { refresh_token: token } = (await tokenFromLogin) as { refresh_token: string };
+    // Without its session cookie the server knows the family only from the body.
+    await (await h.context()).clearCookies({ name: 'connect.sid' });
+    await page!.evaluate(() => window.session.logout());
+    await expect.poll(answeredLogouts).toBe(1);
+    expect(await refreshStatus({ body: token })).toBe(401);
+  });
+
+  for (const who of ['the memory-fallback tab itself (no other tab open)', 'the tab that hears of it (the other tab has no usable IndexedDB)']) {
+    it(`deletes the persisted session when a tab on memory logs out: ${who}`, async () => {
+      const selfOnly = who.startsWith('the memory');
+      const context = await h.context();
+      const b = await context.newPage();
+      trackErrors(b);
+      // Reads and deletions fail in this tab while the switch is on: it falls back to memory for good.
+      await b.addInitScript(() => {
+        for (const name of ['get', 'clear'] as const) {
+          const original = IDBObjectStore.prototype[name] as (...args: unknown[]) => IDBRequest;
+          IDBObjectStore.prototype[name] = function (this: IDBObjectStore, ...args: unknown[]) {
+            if ((window as unknown as { brokenIdb?: boolean }).brokenIdb !== false) throw new DOMException('no', 'NotReadableError');
+            return original.apply(this, args);
+          };
+        }
+      });
+      await b.goto(h.pageUrl);
+      await startSessions([b]);
+      expect(await eventsOf(b)).toEqual(['error:storage_unavailable']);
+      if (selfOnly) await b.evaluate(() => ((window as unknown as { brokenIdb?: boolean }).brokenIdb = false));
+
+      const [a] = await h.newTabs(1);
+      await startSessions([a!]);
+      await login(a!);
+      expect(await marker(a!)).not.toHaveProperty('signedOut');
+      await login(b);
+      if (selfOnly) await a!.close();
+      await b.evaluate(() => window.session.logout());
+
+      const c = selfOnly ? (await h.newTabs(1))[0]! : a!;
+      await expect.poll(async () => (await marker(c))?.signedOut).toBe(true);
+      await c.reload();
+      await startSessions([c]);
+      expect(await c.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    });
+  }
+});
