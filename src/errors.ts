@@ -35,6 +35,8 @@ export type TokenwardErrorCode =
    * with a redirect. It was not followed, so nothing of the session reached its target.
    */
   | 'redirect_refused'
+  /** `createSession` was given an option that cannot be right (a `baseUrl` that is not an absolute http(s) URL, say). */
+  | 'invalid_options'
   /** A failure the SDK cannot classify: a bug in it or in app code it calls. Reported, not retried on a timer. */
   | 'internal'
   /** The session was disposed. */

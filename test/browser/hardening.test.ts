@@ -362,3 +362,20 @@ describe('5. a logout is never lost', () => {
     });
   }
 });
+
+describe('6. options that cannot be right are refused at once', () => {
+  it('throws invalid_options from createSession for a baseUrl or trusted origin that is not an absolute http(s) origin', async () => {
+    const [page] = await h.newTabs(1);
+    const codes = await page!.evaluate(() =>
+      [{ baseUrl: 'api.example.com' }, { baseUrl: 'data:,x' }, { trustedOrigins: ['null'] }, { trustedOrigins: ['file:///etc'] }].map((options) => {
+        try {
+          window.tokenward.createSession({ storage: 'memory', ...options }).dispose();
+          return 'created';
+        } catch (error) {
+          return (error as { code?: string }).code;
+        }
+      }),
+    );
+    expect(codes).toEqual(['invalid_options', 'invalid_options', 'invalid_options', 'invalid_options']);
+  });
+});
