@@ -71,7 +71,7 @@ function httpUrl(value: string, what: string, origin?: boolean): string {
     // refused below
   }
   if (!url || !HTTP.test(url.protocol) || (origin && url.href !== `${url.origin}/`)) {
-    throw new TokenwardError('invalid_options', `${what} must be an absolute http(s) ${origin ? 'origin' : 'URL'}, not ${JSON.stringify(value)}`);
+    throw new TokenwardError('invalid_options', `${what}: not an absolute http(s) ${origin ? 'origin' : 'URL'}: ${value}`);
   }
   return value;
 }
@@ -88,7 +88,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     refreshLeeway: options.refreshLeeway ?? 30,
     storage: options.storage ?? 'indexeddb',
     name: options.name ?? 'tokenward',
-    trustedOrigins: (options.trustedOrigins ?? []).map((origin) => httpUrl(origin, 'trustedOrigins entry', true)),
+    trustedOrigins: (options.trustedOrigins ?? []).map((origin) => httpUrl(origin, 'trustedOrigins', true)),
     timeout: options.timeout ?? 10_000,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     idleTimeout: (options.idleTimeout ?? 0) * 1000,

@@ -9,6 +9,6 @@ import { TokenwardError } from '../errors.js';
  * redirect points, so none is followed, not even one to a trusted origin.
  */
 export function refuseRedirect(response: Response, what: string): Response {
-  if (response.type === 'opaqueredirect') throw new TokenwardError('redirect_refused', `${what} answered with a redirect; not followed`);
+  if (response.type === 'opaqueredirect') throw new TokenwardError('redirect_refused', `${what}: redirect not followed`);
   return response;
 }

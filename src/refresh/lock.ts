@@ -30,12 +30,9 @@ export function createCrossTabLock(name: string, limit: number, lifetime: AbortS
   return {
     run<T>(task: (signal: AbortSignal) => Promise<T>) {
       const wait = bound();
-      const hold = (): Promise<T> => {
-        const signal = bound();
-        return bounded(task(signal), signal, givenUp);
-      };
+      let signal: AbortSignal;
       // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
-      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, hold) as Promise<T>).catch((error: unknown) => {
+      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch((error: unknown) => {
         throw error === wait.reason ? givenUp() : error;
       });
     },

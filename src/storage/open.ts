@@ -50,7 +50,7 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
     const vault = active;
     try {
       return await (vault === primary
-        ? bounded(call(vault), AbortSignal.timeout(limit), () => new TokenwardError('timeout', `IndexedDB gave no answer within ${limit} ms`))
+        ? bounded(call(vault), AbortSignal.timeout(limit), () => new TokenwardError('timeout', 'IndexedDB timed out'))
         : call(vault));
     } catch (error) {
       if (vault !== primary || isCorruption(error)) throw error;

@@ -7,13 +7,13 @@ describe('createSession options', () => {
     ['baseUrl', { baseUrl: 'data:text/plain,x' }],
     ['baseUrl', { baseUrl: 'file:///srv/app' }],
     ['baseUrl', { baseUrl: '/auth' }],
-    ['trustedOrigins entry', { trustedOrigins: ['https://ok.example', 'null'] }],
-    ['trustedOrigins entry', { trustedOrigins: ['https://api.example.com/v1'] }],
-    ['trustedOrigins entry', { trustedOrigins: ['ws://api.example.com'] }],
+    ['trustedOrigins', { trustedOrigins: ['https://ok.example', 'null'] }],
+    ['trustedOrigins', { trustedOrigins: ['https://api.example.com/v1'] }],
+    ['trustedOrigins', { trustedOrigins: ['ws://api.example.com'] }],
   ])('refuses a %s that is not an absolute http(s) origin: %j', (what, options) => {
     const attempt = () => createSession({ storage: 'memory', ...options });
     expect(attempt).toThrow(TokenwardError);
-    expect(attempt).toThrow(what);
+    expect(attempt).toThrow(`${what}:`);
     try {
       attempt();
     } catch (error) {
