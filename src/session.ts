@@ -129,11 +129,19 @@ class TokenwardSession implements Session {
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     this.ready = this.#restore();
+    // Every method works taken off the object: `const { login, http } = useSessionClient()`.
+    for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
+      if (name !== 'constructor') this[name] = (this[name] as (...args: unknown[]) => unknown).bind(this) as this[keyof this];
+    }
   }
 
-  getState = (): SessionState => this.#state.get();
+  getState(): SessionState {
+    return this.#state.get();
+  }
 
-  subscribe = (listener: Listener<SessionState>): (() => void) => this.#state.subscribe(listener);
+  subscribe(listener: Listener<SessionState>): () => void {
+    return this.#state.subscribe(listener);
+  }
 
   on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void {
     return this.#events.on(name, handler);

@@ -91,26 +91,26 @@ async function bodyOf(call: Call, response: Response): Promise<string> {
   }
 }
 
-/** Classifies an error status: what is transient, what ends the session, what is the caller's mistake. */
+/**
+ * Classifies an error status: what is transient, what ends the session, what is the caller's
+ * mistake. The server's OAuth-style `error` and `error_description` travel with it. Wrong
+ * credentials are a 401 or a 400 `invalid_grant`; any other 400 is a malformed request.
+ */
 async function failureOf(call: Call, response: Response): Promise<TokenwardError> {
   const { status } = response;
-  const message = `${call} answered ${status}`;
-  if (status === 429) {
-    return new TokenwardError('rate_limited', message, { status, retryAfter: parseRetryAfter(response.headers.get('retry-after')) });
-  }
-  if (status >= 500 || status === 408) return new TokenwardError('server', message, { status });
-  if (call === 'logout') return new TokenwardError('logout_failed', message, { status });
-  if (call === 'login' && (status === 400 || status === 401)) return new TokenwardError('login_failed', message, { status });
-  if (call === 'refresh' && (status === 401 || (status === 400 && (await errorCodeOf(response)) === 'invalid_grant'))) {
-    return new TokenwardError('refresh_rejected', message, { status });
-  }
-  return new TokenwardError('http', message, { status });
-}
-
-async function errorCodeOf(response: Response): Promise<unknown> {
-  try {
-    return ((await response.json()) as { error?: unknown } | null)?.error;
-  } catch {
-    return undefined;
-  }
+  const body = await response.json().catch(() => null);
+  const text = (field: string): string | undefined => (typeof body?.[field] === 'string' ? body[field] : undefined);
+  const oauthError = text('error');
+  const oauthErrorDescription = text('error_description');
+  const refused = status === 401 || (status === 400 && oauthError === 'invalid_grant');
+  return new TokenwardError(
+    status === 429 ? 'rate_limited'
+    : status >= 500 || status === 408 ? 'server'
+    : call === 'logout' ? 'logout_failed'
+    : refused && call === 'login' ? 'login_failed'
+    : refused ? 'refresh_rejected'
+    : 'http',
+    `${call} answered ${status}${oauthError ? ` ${oauthError}` : ''}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ''}`,
+    { status, retryAfter: status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined, oauthError, oauthErrorDescription },
+  );
 }

@@ -1,0 +1,64 @@
+// Issue 13, what a developer meets in the first hour: destructured methods, errors that say
+// what the server said, a state that says when it is reconnecting, bindings that follow a
+// logout. Real Chromium against the reference server.
+import { describe, expect, it } from 'vitest';
+import { trackErrors } from './harness/browser.ts';
+import { startSessions } from './harness/sessions.ts';
+import { useBrowserSuite } from './harness/suite.ts';
+
+const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
+
+describe('13.2 an API you cannot hold wrong', () => {
+  it('works with every member taken off the session', async () => {
+    const [page] = await h.newTabs(1);
+    const errors = trackErrors(page!);
+    const seen = await page!.evaluate(async () => {
+      const { ready, login, getState, subscribe, on, getAccessToken, refresh, http, fetch, logout, setTokens, dispose } =
+        window.tokenward.createSession({ storage: 'memory' });
+      await ready;
+      const states: string[] = [];
+      const stop = subscribe((state) => states.push(state.status));
+      const events: string[] = [];
+      on('refresh', () => events.push('refresh'));
+      await login({ username: 'alice', password: 'wonderland' });
+      const token = await getAccessToken();
+      await refresh();
+      const me = await http.get('/api/me').json<{ user: string }>();
+      const status = (await fetch('/api/me')).status;
+      await setTokens({ access_token: 'other', expires_in: 60 });
+      await logout();
+      stop();
+      dispose();
+      return { state: getState().status, states: [...new Set(states)], events, hasToken: typeof token === 'string', me: me.user, status };
+    });
+    expect(seen).toEqual({
+      state: 'unauthenticated',
+      states: ['authenticated', 'unauthenticated'],
+      events: ['refresh'],
+      hasToken: true,
+      me: 'alice',
+      status: 200,
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it("carries the server's OAuth error on a failed login, tells a bad request from wrong credentials, and exports ky's errors", async () => {
+    const [page] = await h.newTabs(1);
+    await startSessions([page!]);
+    const outcomes = await page!.evaluate(async () => {
+      const { TokenwardError, HTTPError } = window.tokenward;
+      const describe = (error: unknown) =>
+        error instanceof TokenwardError ? `${error.code} ${error.status} ${error.oauthError}` : error instanceof HTTPError ? `HTTPError ${error.response.status}` : String(error);
+      const wrong = await window.session.login({ username: 'alice', password: 'nope' }).catch(describe);
+      const malformed = await window.session.login({ user: 'alice' }).catch(describe);
+      await window.session.login({ username: 'alice', password: 'wonderland' });
+      const missing = await window.session.http.get('/auth/nowhere', { retry: 0 }).catch(describe);
+      return { wrong, malformed, missing };
+    });
+    expect(outcomes).toEqual({
+      wrong: 'login_failed 401 invalid_credentials',
+      malformed: 'http 400 invalid_request',
+      missing: 'HTTPError 404',
+    });
+  });
+});
