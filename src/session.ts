@@ -322,7 +322,7 @@ class TokenwardSession implements Session {
     if ((code === 'http' || code === 'redirect_refused') && this.#failures >= MAX_UNUSABLE_ANSWERS - 1) return void this.#end('refresh-failed');
     this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
     if (code !== 'internal') this.#scheduler.at(this.#retryAt);
-    this.#state.update({ error });
+    this.#state.update({ error, expired: now >= sent.expiresAt });
     if (now >= sent.expiresAt && this.#expiredNotified !== sent.expiresAt) {
       this.#expiredNotified = sent.expiresAt;
       this.#events.emit('expired', { expiresAt: sent.expiresAt });
@@ -350,7 +350,7 @@ class TokenwardSession implements Session {
     this.#failures = 0;
     this.#retryAt = 0;
     this.#scheduler.at(dueAt);
-    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null });
+    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null, expired: false });
     this.#startIdle();
     if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source });
   }
@@ -407,7 +407,7 @@ class TokenwardSession implements Session {
     this.#retryAt = 0;
     this.#scheduler.at(null);
     this.#stopIdle();
-    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null });
+    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null, expired: false });
     return wasSignedIn;
   }
 

@@ -2,8 +2,8 @@
 // what the server said, a state that says when it is reconnecting, bindings that follow a
 // logout. Real Chromium against the reference server.
 import { describe, expect, it } from 'vitest';
-import { trackErrors } from './harness/browser.ts';
-import { startSessions } from './harness/sessions.ts';
+import { trackErrors, waitForState } from './harness/browser.ts';
+import { eventsOf, login, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
@@ -60,5 +60,34 @@ describe('13.2 an API you cannot hold wrong', () => {
       malformed: 'http 400 invalid_request',
       missing: 'HTTPError 404',
     });
+  });
+});
+
+describe('13.3 states an app can render truthfully', () => {
+  it('says expired beside authenticated when the API is down and the stored token has expired, and clears it on recovery', async () => {
+    const [page] = await h.newTabs(1);
+    const errors = trackErrors(page!);
+    await startSessions([page!]);
+    await login(page!);
+    // Stored, then expired while the app was closed.
+    await page!.evaluate(async () => {
+      await window.session.setTokens({ access_token: 'expired.while.closed', expires_in: 0.001 });
+      // Closed before its own refresh could run.
+      window.session.dispose();
+    });
+    h.server.control.failRefresh(1, '500');
+    await page!.reload();
+    await startSessions([page!], { backoff: { base: 300, cap: 300 } });
+    const restored = await page!.evaluate(() => {
+      const { status, expired, error } = window.session.getState();
+      return { status, expired, code: error?.code };
+    });
+    expect(restored).toEqual({ status: 'authenticated', expired: true, code: 'server' });
+    expect(await eventsOf(page!)).toEqual(['error:server', 'expired']);
+
+    const recovered = await waitForState(page!, (s) => s.status === 'authenticated' && !s.expired);
+    expect(recovered.error).toBeNull();
+    expect(await page!.evaluate(() => window.session.getAccessToken())).not.toBe('expired.while.closed');
+    expect(errors).toEqual([]);
   });
 });
