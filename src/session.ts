@@ -2,6 +2,7 @@ import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
 import { createAuthApi, type AuthApi } from './http/auth-api.js';
+import { csrfSource } from './http/csrf.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -109,7 +110,8 @@ class TokenwardSession implements Session {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#api = createAuthApi(options);
+    const csrf = csrfSource(options.csrf);
+    this.#api = createAuthApi(options, csrf);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
@@ -118,7 +120,7 @@ class TokenwardSession implements Session {
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
-      csrf: options.csrf,
+      csrf,
       isTrusted: createOriginPolicy(options.baseUrl, options.trustedOrigins),
       accessToken: () => this.getAccessToken(),
       credentialVersion: () => this.#version,

@@ -2,7 +2,7 @@ import ky, { TimeoutError } from 'ky';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
-import { csrfHeader, type CsrfOptions } from './csrf.js';
+import { csrfSource, type CsrfOptions, type CsrfSource } from './csrf.js';
 import { refuseRedirect } from './redirect.js';
 
 /** Paths (or absolute URLs) of the server's session endpoints, resolved against `baseUrl`. */
@@ -31,18 +31,20 @@ export interface AuthApi {
 
 type Call = 'login' | 'refresh' | 'logout';
 
-export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions): AuthApi {
+/** `csrfTokens` is shared with the session's fetch, so that both send the latest token a response carried. */
+export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions, csrfTokens: CsrfSource = csrfSource(csrf)): AuthApi {
   // Our own status handling decides what is transient, so ky must neither retry nor throw on status.
   // No redirect is followed: a token body from wherever it pointed must never become the session.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
   async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
+    const url = new URL(endpoints[call], baseUrl);
     let response: Response;
     try {
-      response = await client.post(new URL(endpoints[call], baseUrl), {
+      response = await client.post(url, {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
-        headers: csrfHeader(csrf),
+        headers: csrfTokens.header(),
         json: body,
         signal,
         // The logout call must reach the server even if the page is being closed.
@@ -51,8 +53,9 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     } catch (error) {
       if (signal?.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
       if (error instanceof TimeoutError) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });
-      throw new TokenwardError('network', `${call} request failed`, { cause: error });
+      throw new TokenwardError('network', `${call} request failed: ${unanswered(url)}`, { cause: error });
     }
+    csrfTokens.remember(response);
     return refuseRedirect(response, call);
   }
 
@@ -81,6 +84,15 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
       await bodyOf('logout', response);
     },
   };
+}
+
+/** What to check when a request got no answer: the browser hides whether CORS or mixed content blocked it. */
+function unanswered(url: URL): string {
+  const page = globalThis.location;
+  if (page?.protocol === 'https:' && url.protocol === 'http:') return 'an http: URL from an https: page is blocked (mixed content)';
+  return page && url.origin !== page.origin
+    ? `offline, or ${url.origin} does not let ${page.origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`
+    : 'offline, or the server is down';
 }
 
 async function bodyOf(call: Call, response: Response): Promise<string> {

@@ -1,11 +1,11 @@
 import type { SessionMode } from '../tokens.js';
-import { csrfHeader, isUnsafeMethod, type CsrfOptions } from './csrf.js';
+import { isUnsafeMethod, type CsrfSource } from './csrf.js';
 import { refuseRedirect } from './redirect.js';
 
 /** What the authenticated fetch needs from the session. */
 export interface AuthFetchDeps {
   readonly mode: SessionMode;
-  readonly csrf: CsrfOptions | false;
+  readonly csrf: CsrfSource;
   /** True for baseUrl's origin and the trusted origins: only they see credentials. */
   isTrusted(url: string): boolean;
   /** The bearer token to send (refreshing first when due), or null without a session. */
@@ -34,7 +34,7 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
       if (token) headers.set('Authorization', `Bearer ${token}`);
     }
     if (isUnsafeMethod(request.method)) {
-      for (const [name, value] of Object.entries(csrfHeader(deps.csrf))) headers.set(name, value);
+      for (const [name, value] of Object.entries(deps.csrf.header())) headers.set(name, value);
     }
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();

@@ -3,6 +3,7 @@
 // logout. Real Chromium against the reference server.
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
+import { startRecorder } from './harness/recorder.ts';
 import { eventsOf, login, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -89,5 +90,22 @@ describe('13.3 states an app can render truthfully', () => {
     expect(recovered.error).toBeNull();
     expect(await page!.evaluate(() => window.session.getAccessToken())).not.toBe('expired.while.closed');
     expect(errors).toEqual([]);
+  });
+});
+
+describe('13.1 wiring your app to your API', () => {
+  it('says what to check when the browser hides why a cross-origin call failed (CORS)', async () => {
+    // An API on another origin that lets some other site in, not this page.
+    const api = await startRecorder({ allowOrigin: 'http://elsewhere.example' });
+    try {
+      const [page] = await h.newTabs(1);
+      await startSessions([page!], { baseUrl: api.url });
+      const message = await page!.evaluate(() =>
+        window.session.login({ username: 'alice', password: 'wonderland' }).catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`),
+      );
+      expect(message).toBe(`network: login request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`);
+    } finally {
+      await api.close();
+    }
   });
 });
