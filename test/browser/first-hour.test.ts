@@ -1,6 +1,7 @@
 // Issue 13, what a developer meets in the first hour: destructured methods, errors that say
 // what the server said, a state that says when it is reconnecting, bindings that follow a
 // logout. Real Chromium against the reference server.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { startRecorder } from './harness/recorder.ts';
@@ -107,5 +108,30 @@ describe('13.1 wiring your app to your API', () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('13.4 bindings that follow the session: Vue with vue-router', () => {
+  /** Waits until the page shows `text`. */
+  const shows = (page: Page, text: string) => page.locator('#page').filter({ hasText: new RegExp(`^${text.replace(/[?=/]/g, '\\$&')}$`) }).waitFor({ timeout: 5_000 });
+  const go = (page: Page, path: string) => page.evaluate((path) => (window as unknown as { twRouter: { push(to: string): Promise<unknown> } }).twRouter.push(path), path);
+
+  it('guards the protected route, and leaves it with the reason on logout here or in another tab', async () => {
+    const context = await h.context();
+    const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
+    const errors = [trackErrors(a), trackErrors(b)];
+    await Promise.all([a.goto(`${h.server.url}/vue-router.html#/private`), b.goto(`${h.server.url}/vue-router.html`)]);
+    await shows(a, 'login next=/private reason=');
+    await a.evaluate(() => window.session.login({ username: 'alice', password: 'wonderland' }));
+    await waitForState(b, 'authenticated');
+    await go(a, '/private');
+    await go(b, '/private');
+    await shows(a, 'private');
+    await shows(b, 'private');
+
+    await b.evaluate(() => window.session.logout());
+    await shows(b, 'login next=/private reason=user');
+    await shows(a, 'login next=/private reason=other-tab');
+    for (const list of errors) expect(list).toEqual([]);
   });
 });
