@@ -20,7 +20,9 @@ export type LogoutReason =
   /** No activity in any tab for `idleTimeout` seconds. */
   | 'idle'
   /** The stored session could not be decrypted or validated. */
-  | 'storage-corrupted';
+  | 'storage-corrupted'
+  /** The session check found the session ended on the server (signed out elsewhere, revoked). */
+  | 'revoked';
 
 /** Every reason, for checking one that arrives from another tab (a Record, so none can be left out). */
 export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
@@ -29,6 +31,7 @@ export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
   expired: 1,
   'refresh-rejected': 1,
   'refresh-failed': 1,
+  revoked: 1,
   idle: 1,
   'storage-corrupted': 1,
 };

@@ -2,6 +2,7 @@ import { TokenwardError } from './errors.js';
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
+import type { SessionCheckOptions } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { SessionMode } from './tokens.js';
 
@@ -35,6 +36,12 @@ export interface SessionOptions {
   idleWarning?: number;
   /** What logout clears in the browser besides the vault. Default: web storage, IndexedDB, Cache Storage and readable cookies, all of them. */
   purge?: PurgeOptions;
+  /**
+   * Asks the server whether the session still lives (`GET endpoint`, default `/auth/session`
+   * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
+   * a session ended there logs every tab out with reason `revoked`. Default `false`.
+   */
+  sessionCheck?: SessionCheckOptions | false;
 }
 
 export interface ResolvedOptions {
@@ -53,6 +60,7 @@ export interface ResolvedOptions {
   /** Milliseconds. */
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
+  readonly sessionCheck: SessionCheckOptions | false | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -94,5 +102,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
+    sessionCheck: options.sessionCheck,
   };
 }

@@ -12,6 +12,7 @@ const LOGOUT_REASONS: Record<LogoutReason, string> = {
   'refresh-failed': 'The refresh endpoint kept answering with a status no retry changes (a 400, 403, 404 or a redirect).',
   idle: 'No activity in any tab for the idle timeout.',
   'storage-corrupted': 'The stored session could not be decrypted, so it was wiped.',
+  revoked: 'The session check found this session ended on the server (signed out from another device), so every tab signed out.',
 };
 
 /** Refresh failures the SDK treats as passing: it keeps the session and retries with backoff. */
