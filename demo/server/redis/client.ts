@@ -8,11 +8,16 @@ import { createClient } from 'redis';
 export type Redis = ReturnType<typeof createClient>;
 
 export async function connectRedis(url: string): Promise<Redis> {
-  const client = createClient({ url });
+  let connected = false;
+  // A Redis that is not there at start-up is a configuration error: fail (returning the cause
+  // stops the retries). Once connected, a lost connection is retried, at most every 2 s.
+  const reconnectStrategy = (retries: number, cause: Error) => (connected ? Math.min(100 * retries, 2_000) : cause);
+  const client = createClient({ url, socket: { reconnectStrategy } });
   // Without a listener an 'error' event would end the process; a command that fails while
   // Redis is away rejects on its own (the request gets a 500) and the client reconnects.
   client.on('error', () => {});
   await client.connect();
+  connected = true;
   return client;
 }
 
