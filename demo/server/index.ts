@@ -1,7 +1,8 @@
 // tokenward reference server: the server side of the contract in DESIGN.md, with
-// real cookies, real signed JWTs and a real (SQLite) store. Used by the browser
-// tests and by the demo; also meant to be read as an example of what the server
-// must do, since no client library can make up for a server that does not.
+// real cookies, real signed JWTs and a real store (SQLite, or Redis for several
+// processes: stores.ts). Used by the browser tests and by the demo; also meant to
+// be read as an example of what the server must do, since no client library can
+// make up for a server that does not.
 //
 // Server choices worth knowing when testing against it:
 // - Strict rotation by default: a refresh token works once; presenting it again
