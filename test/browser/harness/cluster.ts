@@ -63,6 +63,8 @@ export interface ClusterSuite {
   readonly pageUrl: string;
   /** This test's browser context, created on first use. */
   context(): Promise<BrowserContext>;
+  /** One more isolated context in this test: another device. */
+  newContext(): Promise<BrowserContext>;
   newTabs(n: number): Promise<Page[]>;
   /** The counters of the given processes (default all), added up. */
   counters(of?: readonly ServerProcess[]): Promise<Counters>;
@@ -74,6 +76,7 @@ export function useClusterSuite(size: number, options: ReferenceServerOptions): 
   let proxy: RoundRobin | undefined;
   let browser: Browser | undefined;
   let context: Promise<BrowserContext> | undefined;
+  const contexts = new Set<BrowserContext>();
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -84,10 +87,12 @@ export function useClusterSuite(size: number, options: ReferenceServerOptions): 
     proxy = await startRoundRobin(processes.map((p) => p.url));
   });
 
+  // Each test starts from fresh browser profiles and the processes' start-up switches.
   afterEach(async () => {
-    const open = context;
     context = undefined;
-    await (await open)?.close();
+    const open = [...contexts];
+    contexts.clear();
+    await Promise.allSettled([...open.map((each) => each.close()), ...processes.map((p) => p.control('reset'))]);
   });
 
   afterAll(async () => {
@@ -111,8 +116,13 @@ export function useClusterSuite(size: number, options: ReferenceServerOptions): 
       return `${suite.proxy.url}/index.html`;
     },
     context() {
-      context ??= started(browser).newContext();
+      context ??= suite.newContext();
       return context;
+    },
+    async newContext() {
+      const created = await started(browser).newContext();
+      contexts.add(created);
+      return created;
     },
     async newTabs(n) {
       return openTabs(await suite.context(), suite.pageUrl, n);
