@@ -261,6 +261,8 @@ class TokenwardSession implements Session {
       return;
     }
     if (!newer && known && tokens.issuedAt <= known.issuedAt) return;
+    // Another tab's login: the server bound a new CSRF token to that session.
+    if (newer) this.#csrf.forget();
     this.#generation = stored.generation;
     if (Date.now() < tokens.expiresAt) {
       this.#adopt(tokens, announce ? (newer || !known ? 'login' : 'refresh') : null, 'other-tab');
