@@ -1,13 +1,15 @@
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
+import type { FlowFactory } from './flows/flow.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
+import type { LoginCredentials } from './session.js';
 import type { SessionMode } from './tokens.js';
 
 export type StorageKind = 'indexeddb' | 'memory';
 
 /** Everything createSession accepts. Every field is optional; defaults fit the reference server. */
-export interface SessionOptions {
+export interface SessionOptions<Login = LoginCredentials> {
   /** Origin (and base path) of the auth server. Default: `location.origin`. */
   baseUrl?: string;
   /** Paths of the session endpoints, resolved against baseUrl. */
@@ -34,6 +36,8 @@ export interface SessionOptions {
   idleWarning?: number;
   /** What logout clears in the browser besides the vault. Default: web storage, IndexedDB, Cache Storage and readable cookies, all of them. */
   purge?: PurgeOptions;
+  /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */
+  flow?: FlowFactory<Login>;
 }
 
 export interface ResolvedOptions {
@@ -52,11 +56,12 @@ export interface ResolvedOptions {
   /** Milliseconds. */
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
+  readonly flow: FlowFactory<unknown> | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
 
-export function resolveOptions(options: SessionOptions): ResolvedOptions {
+export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedOptions {
   return {
     // A file:// page has the opaque origin "null": no server to talk to unless told.
     baseUrl: options.baseUrl ?? (globalThis.location?.origin === 'null' ? undefined : globalThis.location?.origin),
@@ -72,5 +77,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
+    flow: options.flow,
   };
 }

@@ -1,7 +1,8 @@
 import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
-import { createAuthApi, type AuthApi } from './http/auth-api.js';
+import type { Flow } from './flows/flow.js';
+import { createAuthApi } from './http/auth-api.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -23,8 +24,17 @@ import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.
 /** The body sent to the login endpoint, as JSON. */
 export type LoginCredentials = Readonly<Record<string, unknown>>;
 
-/** A signed-in session in a single-page app, from login to a logout that leaves nothing behind. */
-export interface Session {
+/** What `logout()` may be asked for besides ending the session. */
+export interface LogoutOptions {
+  /** With a flow that has one (OpenID Connect), then navigate to the provider to end the session there too. */
+  readonly redirect?: boolean;
+}
+
+/**
+ * A signed-in session in a single-page app, from login to a logout that leaves nothing behind.
+ * `Login` is what `login()` takes: the credentials of the first-party contract, or what the session's `flow` asks for.
+ */
+export interface Session<Login = LoginCredentials> {
   /** Resolves once the stored session was read (and, if its token had expired, one refresh was tried). Never rejects. */
   readonly ready: Promise<void>;
   /** A ky instance that authenticates requests to trusted origins, refreshing on 401 and retrying once. */
@@ -37,8 +47,11 @@ export interface Session {
   subscribe(listener: Listener<SessionState>): () => void;
   /** Listens to a session event; returns the function that stops listening. */
   on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void;
-  /** POSTs the credentials to the login endpoint and starts a session. Rejects with `login_failed` on wrong credentials. */
-  login(credentials: LoginCredentials): Promise<void>;
+  /**
+   * POSTs the credentials to the login endpoint and starts a session; rejects with `login_failed` on wrong
+   * credentials. With a `flow`, signs in its way (OpenID Connect: navigates to the provider).
+   */
+  login(input: Login): Promise<void>;
   /** Starts a session from a token response obtained by another flow. Rejects with `invalid_response` and changes nothing if it is malformed. */
   setTokens(response: TokenResponse): Promise<void>;
   /**
@@ -50,12 +63,12 @@ export interface Session {
   /** Refreshes now, joining a refresh already in flight. */
   refresh(): Promise<void>;
   /** Ends the session: locally at once, then at the server and in storage. Never rejects for a server failure (that is an `error` event). */
-  logout(): Promise<void>;
+  logout(options?: LogoutOptions): Promise<void>;
   /** Stops timers, listeners and requests in flight. The session cannot be used afterwards. */
   dispose(): void;
 }
 
-export function createSession(options: SessionOptions = {}): Session {
+export function createSession<Login = LoginCredentials>(options: SessionOptions<Login> = {}): Session<Login> {
   return new TokenwardSession(resolveOptions(options));
 }
 
@@ -69,7 +82,7 @@ function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
-class TokenwardSession implements Session {
+class TokenwardSession implements Session<unknown> {
   readonly ready: Promise<void>;
   readonly fetch: typeof fetch;
   readonly http: KyInstance;
@@ -77,7 +90,7 @@ class TokenwardSession implements Session {
   readonly #options: ResolvedOptions;
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
-  readonly #api: AuthApi;
+  readonly #flow: Flow<unknown>;
   readonly #vault: Vault;
   readonly #channel: SyncChannel | null;
   readonly #lock: RefreshLock;
@@ -104,7 +117,7 @@ class TokenwardSession implements Session {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#api = createAuthApi(options);
+    this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
@@ -133,14 +146,15 @@ class TokenwardSession implements Session {
     return this.#events.on(name, handler);
   }
 
-  async login(credentials: LoginCredentials): Promise<void> {
+  async login(input: unknown): Promise<void> {
     this.#assertAlive();
     await this.ready;
     const generation = ++this.#generation;
     // A logout response that landed after this login's would clear the cookies the login just set.
     await this.#serverLogout;
-    const tokens = await this.#api.login(credentials, this.#lifetime.signal);
-    await this.#commit(tokens, generation, 'login');
+    const tokens = await this.#flow.login(input, this.#lifetime.signal);
+    // None: the sign-in goes on elsewhere and comes back through the flow's callback.
+    if (tokens) await this.#commit(tokens, generation, 'login');
   }
 
   async setTokens(response: TokenResponse): Promise<void> {
@@ -163,9 +177,14 @@ class TokenwardSession implements Session {
     await this.#refresh();
   }
 
-  async logout(): Promise<void> {
+  async logout(options?: LogoutOptions): Promise<void> {
     this.#assertAlive();
+    const tokens = this.#tokens;
     await this.#end('user');
+    if (!options?.redirect || !tokens || !this.#flow.endSession) return;
+    // The provider's own logout comes after ours reached it (revocation): leaving the page first could cut it off.
+    await this.#serverLogout;
+    await this.#flow.endSession(tokens).catch((error: unknown) => this.#report(toTokenwardError(error, 'logout_failed')));
   }
 
   dispose(): void {
@@ -183,6 +202,7 @@ class TokenwardSession implements Session {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
     await null;
     await this.#resync(false);
+    await this.#completeSignIn();
     const tokens = this.#tokens;
     if (tokens && this.#state.get().status === 'loading') {
       // Stored but expired while the app was closed: one refresh before `ready`.
@@ -191,6 +211,16 @@ class TokenwardSession implements Session {
       if (this.#tokens === tokens) this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims });
     }
     if (this.#state.get().status === 'loading') this.#state.update({ status: 'unauthenticated' });
+  }
+
+  /** Finishes a sign-in that came back to this page through the flow (a redirect callback), if this page load is one. */
+  async #completeSignIn(): Promise<void> {
+    try {
+      const tokens = await this.#flow.callback?.();
+      if (tokens) await this.#commit(tokens, ++this.#generation, 'login');
+    } catch (error) {
+      this.#report(toTokenwardError(error, 'login_failed'));
+    }
   }
 
   /**
@@ -265,7 +295,7 @@ class TokenwardSession implements Session {
         if (generation !== this.#generation || !current) throw noSession();
         if (current !== sent && Date.now() < current.expiresAt) return;
         // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
-        const tokens = await this.#api.refresh(current.refreshToken, signal);
+        const tokens = await this.#flow.refresh(current, signal);
         // Written to the vault before the lock is released, so the next holder sees it.
         await this.#commit(tokens, generation, 'refresh');
       });
@@ -382,12 +412,13 @@ class TokenwardSession implements Session {
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
+    const tokens = this.#tokens;
     const wasSignedIn = this.#endLocally(generation);
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
     this.#serverLogout = told
-      .then(() => this.#api.logout())
+      .then(() => this.#flow.logout(tokens))
       .catch((error: unknown) => {
         this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
       });

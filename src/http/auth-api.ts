@@ -20,10 +20,10 @@ export interface AuthApiOptions {
   readonly timeout: number;
 }
 
-/** The three calls to the server's session endpoints, each answering with a classified TokenwardError on failure. */
+/** The first-party flow: the three calls to the server's session endpoints, each answering with a classified TokenwardError on failure. */
 export interface AuthApi {
   login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
-  refresh(refreshToken: string | null, signal: AbortSignal): Promise<TokenSet>;
+  refresh(tokens: TokenSet, signal: AbortSignal): Promise<TokenSet>;
   /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. */
   logout(): Promise<void>;
 }
@@ -67,7 +67,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
 
   return {
     login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
-    refresh: async (refreshToken, signal) =>
+    refresh: async ({ refreshToken }, signal) =>
       tokensFrom('refresh', await post('refresh', refreshToken ? { refresh_token: refreshToken } : undefined, signal)),
     async logout() {
       const response = await post('logout', undefined);

@@ -35,10 +35,11 @@ const decoder = new TextDecoder();
 
 /**
  * The vault over IndexedDB. It holds two records: the non-extractable AES-GCM key (the
- * CryptoKey object itself) and the session, sealed under that key. Every write replaces the
- * whole store in one transaction that first checks the stored generation, so a write from a
- * session that has ended (in any tab) is refused at the moment of writing, and the store never
- * holds a record its key cannot open.
+ * CryptoKey object itself) and the session, sealed under that key (a flow may keep records of
+ * its own beside them: see stash.ts). Every write replaces both in one transaction that first
+ * checks the stored generation, so a write from a session that has ended (in any tab) is
+ * refused at the moment of writing, and the store never holds a record its key cannot open.
+ * Ending a session clears the whole store.
  */
 export function createEncryptedVault(name: string): Vault {
   const store = reopeningStore(vaultDatabaseName(name), 'vault');
@@ -83,10 +84,11 @@ export function createEncryptedVault(name: string): Vault {
     },
 
     async save({ generation, tokens }) {
-      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation)];
+      const entries: Entry[] = tokens ? await seals(generation, tokens) : [[SESSION, signedOut(generation)]];
       return transact((objectStore, stored) => {
         if (stored > generation) return false;
-        replaceContents(objectStore, entries);
+        // No clear first: a record a flow keeps beside the session (a pending sign-in) stays.
+        for (const [name, value] of entries) objectStore.put(value, name);
         return true;
       });
     },
@@ -96,7 +98,8 @@ export function createEncryptedVault(name: string): Vault {
         // Key included: whatever ciphertext survives anywhere can no longer be read.
         return await transact((objectStore, stored) => {
           const ended = Math.max(generation, stored);
-          replaceContents(objectStore, [signedOut(ended)]);
+          objectStore.clear();
+          objectStore.put(signedOut(ended), SESSION);
           return ended;
         });
       } catch (error) {
@@ -118,7 +121,7 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
  * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
  * vault's own clear, and the next login must still be able to persist.
  */
-function reopeningStore(dbName: string, storeName: string): UseStore {
+export function reopeningStore(dbName: string, storeName: string): UseStore {
   let store = createStore(dbName, storeName);
   return (mode, callback) =>
     store(mode, callback).catch((error: unknown) => {
@@ -128,13 +131,8 @@ function reopeningStore(dbName: string, storeName: string): UseStore {
     });
 }
 
-function replaceContents(objectStore: IDBObjectStore, entries: readonly Entry[]): void {
-  objectStore.clear();
-  for (const [name, value] of entries) objectStore.put(value, name);
-}
-
-function signedOut(generation: number): Entry {
-  return [SESSION, { v: FORMAT, generation, signedOut: true }];
+function signedOut(generation: number): SignedOutRecord {
+  return { v: FORMAT, generation, signedOut: true };
 }
 
 /**
@@ -180,10 +178,11 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
     return null;
   }
   if (!isObject(value)) return null;
-  const { accessToken, refreshToken, expiresAt, issuedAt, claims } = value;
+  const { accessToken, refreshToken, expiresAt, issuedAt, claims, extra } = value;
   if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
   if (claims !== null && !isObject(claims)) return null;
-  return { accessToken, refreshToken, expiresAt, issuedAt, claims: claims as JwtClaims | null };
+  if (extra !== undefined && !(isObject(extra) && Object.values(extra).every((item) => typeof item == 'string'))) return null;
+  return { accessToken, refreshToken, expiresAt, issuedAt, claims: claims as JwtClaims | null, extra: extra as TokenSet['extra'] };
 }
 
 /** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */
