@@ -412,13 +412,15 @@ class TokenwardSession implements Session<unknown> {
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
-    const tokens = this.#tokens;
+    const held = this.#tokens;
     const wasSignedIn = this.#endLocally(generation);
+    // Another tab may have refreshed a moment ago: the server gets this session's newest credentials, read before the vault is cleared.
+    const tokens = this.#vault.load().then((stored) => (stored && stored.generation < generation && stored.tokens) || held, () => held);
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#serverLogout = told
-      .then(() => this.#flow.logout(tokens))
+    this.#serverLogout = Promise.all([tokens, told])
+      .then(([newest]) => this.#flow.logout(newest))
       .catch((error: unknown) => {
         this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
       });

@@ -56,8 +56,8 @@ export interface OidcProvider {
   refreshTokens(): string[];
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
-  /** Whether any end-user session is still alive at the provider. */
-  hasSessions(): boolean;
+  /** How many end-user sessions (browsers signed in at the provider) are alive. */
+  sessionCount(): number;
   close(): Promise<void>;
 }
 
@@ -199,7 +199,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));
       for (const [name] of ofModel('Grant')) entries.delete(name);
     },
-    hasSessions: () => ofModel('Session').length > 0,
+    sessionCount: () => ofModel('Session').length,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

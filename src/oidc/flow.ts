@@ -86,7 +86,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
       const here = `${location.pathname}${location.search}${location.hash}`;
       const { pending, challenge } = await startPending(stash, input?.returnTo ?? here);
       const url = new URL(as.authorization_endpoint ?? '');
-      const params: Record<string, string | undefined> = {
+      const params = {
         ...options.extraParams,
         ...input?.extraParams,
         client_id: options.clientId,
@@ -100,8 +100,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
         prompt: input?.prompt,
         login_hint: input?.loginHint,
       };
-      for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
-      location.assign(url.href);
+      navigate(url, params);
       return null;
     },
 
@@ -175,24 +174,24 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
     async endSession(tokens) {
       const as = await discover();
       if (!as.end_session_endpoint) return;
-      // POSTed as a form (RP-Initiated Logout allows both): the ID token must not end up in a URL, history or logs.
-      const form = document.createElement('form');
-      form.method = 'post';
-      form.action = as.end_session_endpoint;
-      const fields = {
+      // A GET navigation, as RP-Initiated Logout specifies and every provider accepts. (A POST
+      // from the app's site would reach a provider on another site without its SameSite=Lax
+      // session cookie, so the provider could not end its session.) The ID token is only a hint
+      // to the provider that issued it, over its own endpoint; no API accepts it.
+      const url = new URL(as.end_session_endpoint);
+      const params = {
         id_token_hint: tokens.extra?.idToken,
         client_id: options.clientId,
         post_logout_redirect_uri: options.postLogoutRedirectUri,
         state: generateRandomState(),
       };
-      for (const [name, value] of Object.entries(fields)) {
-        if (value === undefined) continue;
-        const input = form.appendChild(document.createElement('input'));
-        input.type = 'hidden';
-        input.name = name;
-        input.value = value;
-      }
-      document.body.appendChild(form).submit();
+      navigate(url, params);
     },
   };
+}
+
+/** Leaves the page for `url` with `params` (those not undefined) added to its query. */
+function navigate(url: URL, params: Readonly<Record<string, string | undefined>>): void {
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  location.assign(url.href);
 }

@@ -1,8 +1,9 @@
 // tokenward/oidc in real Chromium against a real OpenID Provider (oidc-provider) on its own
 // origin, with the API that accepts its access tokens on a third one.
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { signIn, useOidcSuite } from './harness/oidc.ts';
+import { reachCallback, signIn, startLogin, useOidcSuite } from './harness/oidc.ts';
 import { eventsOf } from './harness/sessions.ts';
 
 const h = useOidcSuite();
@@ -37,4 +38,133 @@ describe('tokenward/oidc sign-in (real Chromium, oidc-provider)', () => {
     expect(h.provider.requests.filter((r) => r.authorization)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('signs every tab out, revokes the refresh token at the provider, and ends the provider session on logout({ redirect: true })', async () => {
+    const [first, ...others] = await h.oidcTabs(3);
+    const earlier = new Set(h.provider.refreshTokens());
+    await h.start([first!]);
+    await signIn(first!, h);
+    await h.start(others);
+    for (const page of others) expect((await waitForState(page, 'authenticated')).claims?.sub).toBe('alice');
+    const ours = h.provider.refreshTokens().filter((token) => !earlier.has(token));
+    expect(ours).toHaveLength(1);
+    const refreshToken = ours[0];
+
+    await others[0]!.evaluate(() => window.session.logout());
+    for (const page of [first!, ...others]) await waitForState(page, 'unauthenticated');
+    await expect.poll(() => h.provider.stats().revocations).toBe(1);
+    // The provider refuses the revoked refresh token, asked directly.
+    const direct = await fetch(`${h.provider.issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: h.provider.clientId }),
+    });
+    expect({ status: direct.status, body: await direct.json() }).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    // The provider session (its cookie) outlives a plain logout...
+    const providerSessions = h.provider.sessionCount();
+
+    // ...and ends with an RP-initiated logout, which comes back to post_logout_redirect_uri.
+    await signIn(first!, h);
+    await first!.evaluate(() => void window.session.logout({ redirect: true })).catch(() => undefined);
+    await first!.waitForURL(`${h.provider.issuer}/session/end**`);
+    await first!.click('button[name=logout]');
+    // The provider adds the state it was given.
+    await first!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.has('signed-out') && url.searchParams.has('state'));
+    expect(h.provider.sessionCount()).toBe(providerSessions - 1);
+    await expect.poll(() => h.provider.refreshTokens().filter((token) => !earlier.has(token))).toEqual([]);
+    // Signing in again takes the provider's login page: its session really ended.
+    await h.start([first!]);
+    await startLogin(first!);
+    await first!.waitForURL(`${h.provider.issuer}/interaction/**`);
+    expect(await first!.locator('input[name=login]').count()).toBe(1);
+  });
 });
+
+/** What a refused callback must leave: unauthenticated, no tokens anywhere in the browser's storage. */
+async function expectNothingStored(page: Page): Promise<void> {
+  expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  const dump = await page.evaluate(() => window.twTest.dumpAllStorage());
+  expect(dump.indexedDB.filter((record) => record.key === 'session' && !record.value.includes('signedOut'))).toEqual([]);
+  expect(dump.indexedDB.map((record) => record.key)).not.toContain('oidc-login');
+}
+
+describe('tokenward/oidc refused callbacks', () => {
+  it('refuses a replayed callback URL in another browser: typed error, no token call, nothing stored', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    const callback = await signIn(page!, h);
+    const exchanges = h.provider.stats().codeExchanges;
+    const attacker = await h.newContext();
+    const [other] = await h.oidcTabs(1, attacker);
+    await other!.goto(callback);
+    await h.start([other!]);
+    expect(await eventsOf(other!)).toEqual(['error:callback_rejected']);
+    expect(other!.url()).toBe(h.oidcPage);
+    await expectNothingStored(other!);
+    expect(h.provider.stats().codeExchanges).toBe(exchanges);
+
+    // The same URL again in the browser that signed in (after a logout): the sign-in was used up.
+    await page!.evaluate(() => window.session.logout());
+    await page!.goto(callback);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    await expectNothingStored(page!);
+    expect(h.provider.stats().codeExchanges).toBe(exchanges);
+  });
+
+  it('refuses a callback whose state was tampered with, and uses up the pending sign-in', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    const callback = new URL(await reachCallback(page!, h));
+    callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
+    await page!.goto(callback.href);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    await expectNothingStored(page!);
+    expect(h.provider.stats().codeExchanges).toBe(0);
+  });
+
+  it('reports a sign-in the user cancelled at the provider as login_failed with access_denied', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    await startLogin(page!);
+    await page!.waitForURL(`${h.provider.issuer}/interaction/**`);
+    await page!.click('text=[ Cancel ]');
+    await page!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.get('error') === 'access_denied');
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:login_failed:access_denied']);
+    expect(page!.url()).toBe(h.oidcPage);
+    await expectNothingStored(page!);
+  });
+});
+
+describe('tokenward/oidc refresh failures', () => {
+  it.each(['500', 'down'] as const)('keeps the session while the provider is %s at refresh, and recovers', async (failure) => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!], { backoff: { base: 200, cap: 1000 } });
+    await signIn(page!, h, { backoff: { base: 200, cap: 1000 } });
+    h.provider.failToken(failure);
+    const failed = await page!.evaluate(() => window.session.refresh().then(() => 'refreshed', (error: { code: string }) => error.code));
+    expect(failed).toBe(failure === '500' ? 'server' : 'network');
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    h.provider.failToken('none');
+    // Recovered on its own (backoff): the error is cleared by a successful refresh only.
+    await waitForState(page!, (s) => s.status === 'authenticated' && !s.error, { timeout: 15_000 });
+    expect(h.provider.stats().rotations).toBeGreaterThanOrEqual(1);
+    const status = await page!.evaluate((api) => window.session.fetch(`${api}/me`).then((r) => r.status), h.api.url);
+    expect(status).toBe(200);
+    expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual([]);
+  });
+
+  it('logs out with refresh-rejected when the provider answers invalid_grant', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    await signIn(page!, h);
+    await h.provider.revokeAllGrants();
+    const outcome = await page!.evaluate(() => window.session.refresh().then(() => 'refreshed', (error: { code: string }) => error.code));
+    expect(outcome).toBe('refresh_rejected');
+    await waitForState(page!, 'unauthenticated');
+    expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
+    expect(h.provider.stats().invalidGrants).toBe(1);
+  });
+});
+

@@ -69,15 +69,24 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
   return oidcSuite;
 }
 
-/** The user's part at the provider: the development login page, then the consent page. */
+/**
+ * The user's part at the provider, whichever of its pages it shows: the development login page
+ * (any password), then consent. Within a live provider session with a grant it shows neither.
+ * Resolves once the browser has left the provider.
+ */
 export async function fillProviderPages(page: Page, provider: OidcProvider, user = 'alice'): Promise<void> {
-  await page.waitForURL(`${provider.issuer}/interaction/**`);
-  await page.fill('input[name=login]', user);
-  await page.fill('input[name=password]', 'any password');
-  await page.click('button[type=submit]');
-  // A first sign-in asks for consent; a later one within the provider session may not.
-  await page.waitForURL((url) => url.href.startsWith(`${provider.issuer}/interaction/`) || !url.href.startsWith(provider.issuer));
-  if (page.url().startsWith(provider.issuer)) await page.click('button[type=submit]');
+  const interaction = (url: URL) => url.href.startsWith(`${provider.issuer}/interaction/`);
+  const back = (url: URL) => !url.href.startsWith(`${provider.issuer}/`) && (url.searchParams.has('code') || url.searchParams.has('error'));
+  await page.waitForURL((url) => interaction(url) || back(url));
+  while (interaction(new URL(page.url()))) {
+    const here = page.url();
+    if (await page.locator('input[name=login]').count()) {
+      await page.fill('input[name=login]', user);
+      await page.fill('input[name=password]', 'any password');
+    }
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.href !== here && (interaction(url) || back(url)));
+  }
 }
 
 /** Starts `session.login()` in the page; it navigates away, so the evaluate itself may be cut off. */
