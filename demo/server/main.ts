@@ -1,9 +1,12 @@
 // The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default; PORT=0 picks a free
 // port, and the line printed below says which). DEMO_DB names another SQLite file (tests
 // point it at a temporary one).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOidcApi } from '../oidc/api.ts';
+import type { OidcDemoConfig } from '../oidc/config.ts';
+import { startOidcProvider } from '../oidc/provider.ts';
 import { startReferenceServer } from './index.ts';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,8 +22,21 @@ const server = await startReferenceServer({
 });
 console.log(`tokenward demo: ${server.url}/`);
 
+// The OpenID Connect page: a local oidc-provider and the API that accepts its tokens, each on
+// its own port (PORT=0: free ones). The page reads where they are from /oidc-config.json.
+const nextPort = (offset: number) => (process.env.PORT === '0' ? 0 : server.port + offset);
+const accessTokenTtl = 20;
+const api = await startOidcApi({ port: nextPort(2) });
+const provider = await startOidcProvider({ appOrigins: [server.url], apiUrl: api.url, accessTokenTtl, port: nextPort(1) });
+api.trust(provider.issuer);
+if (existsSync(dist)) {
+  const config: OidcDemoConfig = { issuer: provider.issuer, clientId: provider.clientId, apiUrl: api.url, accessTokenTtl };
+  writeFileSync(join(dist, 'oidc-config.json'), JSON.stringify(config));
+}
+console.log(`tokenward OIDC demo: ${server.url}/oidc.html (provider ${provider.issuer}, API ${api.url})`);
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
+    void Promise.allSettled([server.close(), provider.close(), api.close()]).then(() => process.exit(0));
   });
 }

@@ -74,9 +74,9 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
  * (any password), then consent. Within a live provider session with a grant it shows neither.
  * Resolves once the browser has left the provider.
  */
-export async function fillProviderPages(page: Page, provider: OidcProvider, user = 'alice'): Promise<void> {
-  const interaction = (url: URL) => url.href.startsWith(`${provider.issuer}/interaction/`);
-  const back = (url: URL) => !url.href.startsWith(`${provider.issuer}/`) && (url.searchParams.has('code') || url.searchParams.has('error'));
+export async function fillProviderPages(page: Page, issuer: string, user = 'alice'): Promise<void> {
+  const interaction = (url: URL) => url.href.startsWith(`${issuer}/interaction/`);
+  const back = (url: URL) => !url.href.startsWith(`${issuer}/`) && (url.searchParams.has('code') || url.searchParams.has('error'));
   await page.waitForURL((url) => interaction(url) || back(url));
   while (interaction(new URL(page.url()))) {
     const here = page.url();
@@ -102,7 +102,7 @@ export async function startLogin(page: Page): Promise<void> {
  */
 export async function reachCallback(page: Page, h: OidcSuite, user = 'alice'): Promise<string> {
   await startLogin(page);
-  await fillProviderPages(page, h.provider, user);
+  await fillProviderPages(page, h.provider.issuer, user);
   await page.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.has('code'));
   return page.url();
 }
