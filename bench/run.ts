@@ -13,6 +13,7 @@ import { markdownTable, sectionMarkdown, summaryTable, type SectionReport } from
 import { measureBundles } from './sections/bundle.ts';
 import { measureHotPath } from './sections/hot-path.ts';
 import { measureLogout } from './sections/logout.ts';
+import { measureOidc } from './sections/oidc.ts';
 import { measureRefresh } from './sections/refresh.ts';
 import { measureRestore } from './sections/restore.ts';
 import { measureVault } from './sections/vault.ts';
@@ -27,6 +28,7 @@ const BASELINES = [
   '**Vault**: plain idb-keyval set/get of the same value, unencrypted, in the same page.',
   '**Cross-tab logout**: one native BroadcastChannel message between the same tabs (the floor for any cross-tab signal), and okta-auth-js and supabase auth-js doing their own sign-out in the same tab layout.',
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
+  '**OpenID Connect**: the OIDC app bundle beside oidc-client-ts, auth0-spa-js and okta-auth-js quickstart apps; provider refresh calls per rotation (target 1.00); callback-to-authenticated time, with no baseline.',
 ];
 
 function chromiumPath(): string {
@@ -77,6 +79,7 @@ try {
     await attempt('4. Vault write/read', () => measureVault(bench));
     await attempt('5. Cross-tab logout', () => measureLogout(bench));
     await attempt('6. Refresh calls per rotation', () => measureRefresh(bench, ACCESS_TOKEN_TTL));
+    await attempt('7. OpenID Connect', () => measureOidc(bench, pages.dir));
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }

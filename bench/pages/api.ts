@@ -77,3 +77,12 @@ export interface RefreshPage {
    */
   expiries(count: number, concurrent: number): Promise<number[]>;
 }
+
+/** Section 7's page (oidc.html), the redirect URI: creates its OIDC session on load, as an app does. */
+export interface OidcPage {
+  /** Resolves with ms from navigation start to `ready` and the status then. */
+  whenReady(): Promise<{ readyAt: number; status: string; sub: string | null }>;
+  login(): void;
+  /** Calls the API every `intervalMs` for `runFor` ms; the statuses that were not 200. */
+  busy(apiUrl: string, runFor: number, intervalMs: number): Promise<{ ok: number; failed: string[]; status: string }>;
+}
