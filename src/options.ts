@@ -2,6 +2,7 @@ import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { FlowFactory } from './flows/flow.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
+import type { SessionCheckOptions } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { LoginCredentials } from './session.js';
 import type { SessionMode } from './tokens.js';
@@ -36,6 +37,12 @@ export interface SessionOptions<Login = LoginCredentials> {
   idleWarning?: number;
   /** What logout clears in the browser besides the vault. Default: web storage, IndexedDB, Cache Storage and readable cookies, all of them. */
   purge?: PurgeOptions;
+  /**
+   * Asks the server whether the session still lives (`GET endpoint`, default `/auth/session`
+   * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
+   * a session ended there logs every tab out with reason `revoked`. Default `false`.
+   */
+  sessionCheck?: SessionCheckOptions | false;
   /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */
   flow?: FlowFactory<Login>;
 }
@@ -56,6 +63,7 @@ export interface ResolvedOptions {
   /** Milliseconds. */
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
+  readonly sessionCheck: SessionCheckOptions | false | undefined;
   readonly flow: FlowFactory<unknown> | undefined;
 }
 
@@ -77,6 +85,7 @@ export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedO
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
+    sessionCheck: options.sessionCheck,
     flow: options.flow,
   };
 }

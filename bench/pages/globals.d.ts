@@ -5,5 +5,6 @@ interface Window {
   benchVault: import('./api.ts').VaultPage;
   benchTabs: import('./api.ts').TabsPage;
   benchRefresh: import('./api.ts').RefreshPage;
+  benchCheck: import('./api.ts').SessionCheckPage;
   benchOidc: import('./api.ts').OidcPage;
 }
