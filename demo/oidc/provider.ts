@@ -132,8 +132,18 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
     features: {
       devInteractions: { enabled: true },
-      revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      // A public client may revoke its own tokens (oidc-provider checks the token belongs to it).
+      revocation: { enabled: true, allowedPolicy: () => true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The provider's own confirmation page, without the default one's web font from the internet.
+        logoutSource: (ctx, form) => {
+          ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign out</title></head><body>
+            <h1>Sign out of the demo provider?</h1>${form}
+            <button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+            <button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => apiOrigin,

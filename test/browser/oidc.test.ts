@@ -34,8 +34,9 @@ describe('tokenward/oidc sign-in (real Chromium, oidc-provider)', () => {
     await h.start([page!]);
     expect((await waitForState(page!, 'authenticated')).claims?.sub).toBe('alice');
     expect(h.provider.requests.slice(calls)).toEqual([]);
-    // The provider's endpoints never see a bearer token.
+    // The provider's endpoints never see a bearer token, and its API endpoints no cookie.
     expect(h.provider.requests.filter((r) => r.authorization)).toEqual([]);
+    expect(h.provider.requests.filter((r) => r.path.startsWith('/token') && r.cookie)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
