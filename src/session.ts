@@ -3,6 +3,7 @@ import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
 import type { Flow } from './flows/flow.js';
 import { createAuthApi } from './http/auth-api.js';
+import { csrfSource } from './http/csrf.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -80,6 +81,9 @@ function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
   return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
 }
 
+/** How many refreshes in a row may get an answer no retry will change before the session ends. */
+const MAX_UNUSABLE_ANSWERS = 3;
+
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
@@ -114,27 +118,31 @@ class TokenwardSession implements Session<unknown> {
   #retryAt = 0;
   #expiredNotified: number | null = null;
   /** The server logout call still on its way, if any: settles, never rejects. */
-  #serverLogout: Promise<void> = Promise.resolve();
+  #serverLogout: Promise<void> | undefined;
+  /** A login call is on its way: an owed logout must not be retried now, or it would end the new session at the server. */
+  #loggingIn = false;
   #disposed = false;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options);
-    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
+    const csrf = csrfSource(options.csrf);
+    this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options, csrf);
+    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
-    // The hold bound leaves room for one refresh call (its own timeout) plus vault I/O.
+    // The bound leaves a holder room for one refresh call (its own timeout) plus vault I/O.
     this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
-      csrf: options.csrf,
+      csrf,
       isTrusted: createOriginPolicy(options.baseUrl, options.trustedOrigins),
       accessToken: () => this.getAccessToken(),
       credentialVersion: () => this.#version,
       recover: (sentVersion) => this.#recover(sentVersion),
     });
-    this.http = ky.create({ fetch: this.fetch });
+    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
+    this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
@@ -143,13 +151,22 @@ class TokenwardSession implements Session<unknown> {
       live: () => (this.#tokens ? this.#generation : 0),
       accessToken: () => this.getAccessToken(),
       revoked: () => void this.#end('revoked'),
+      answered: (response) => csrf.remember(response),
     }, this.#lifetime.signal);
     this.ready = this.#restore();
+    // Every method works taken off the object: `const { login, http } = useSessionClient()`.
+    for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
+      if (name !== 'constructor') this[name] = (this[name] as (...args: unknown[]) => unknown).bind(this) as this[keyof this];
+    }
   }
 
-  getState = (): SessionState => this.#state.get();
+  getState(): SessionState {
+    return this.#state.get();
+  }
 
-  subscribe = (listener: Listener<SessionState>): (() => void) => this.#state.subscribe(listener);
+  subscribe(listener: Listener<SessionState>): () => void {
+    return this.#state.subscribe(listener);
+  }
 
   on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void {
     return this.#events.on(name, handler);
@@ -158,12 +175,21 @@ class TokenwardSession implements Session<unknown> {
   async login(input: unknown): Promise<void> {
     this.#assertAlive();
     await this.ready;
-    const generation = ++this.#generation;
-    // A logout response that landed after this login's would clear the cookies the login just set.
-    await this.#serverLogout;
-    const tokens = await this.#flow.login(input, this.#lifetime.signal);
-    // None: the sign-in goes on elsewhere and comes back through the flow's callback.
-    if (tokens) await this.#commit(tokens, generation, 'login');
+    // The generation moves only once the server said yes: a failed login must leave the tab in
+    // step with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
+    const generation = this.#generation;
+    this.#loggingIn = true;
+    try {
+      // A logout response that landed after this login's would clear the cookies the login just set.
+      await this.#serverLogout;
+      const tokens = await this.#flow.login(input, this.#lifetime.signal);
+      // None: the sign-in goes on elsewhere and comes back through the flow's callback.
+      if (!tokens) return;
+      if (generation !== this.#generation) throw noSession();
+      await this.#commit(tokens, ++this.#generation, 'login');
+    } finally {
+      this.#loggingIn = false;
+    }
   }
 
   async setTokens(response: TokenResponse): Promise<void> {
@@ -199,6 +225,8 @@ class TokenwardSession implements Session<unknown> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // The fast path of getAccessToken() must reject too.
+    this.#freshUntil = 0;
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
@@ -251,6 +279,9 @@ class TokenwardSession implements Session<unknown> {
     }
     // Anything that happened during the read (a logout, a login) owns the state now.
     if (generation !== this.#generation || this.#disposed || !stored || stored.generation < generation) return;
+    // A logout whose server call failed or never went out (page closed, offline): try again,
+    // on every page load and wake-up (`online` among them) until the server answers.
+    if (stored.owed && !this.#serverLogout && !this.#loggingIn && !this.#tokens) this.#logoutAtServer(stored.generation, null);
     const newer = stored.generation > generation;
     const known = this.#tokens;
     const tokens = stored.tokens;
@@ -273,6 +304,7 @@ class TokenwardSession implements Session<unknown> {
   async #accessTokenSlowly(): Promise<string | null> {
     this.#assertAlive();
     await this.ready;
+    this.#assertAlive();
     const tokens = this.#tokens;
     if (!tokens) return null;
     if (Date.now() < tokens.expiresAt) {
@@ -310,8 +342,10 @@ class TokenwardSession implements Session<unknown> {
         await this.#commit(tokens, generation, 'refresh');
       });
     } catch (error) {
-      this.#onRefreshFailed(toTokenwardError(error), generation, sent);
-      throw error;
+      // Anything not already classified is a bug, not a network blip: reported, not retried on a timer.
+      const failure = toTokenwardError(error, 'internal');
+      this.#onRefreshFailed(failure, generation, sent);
+      throw failure;
     } finally {
       this.#state.update({ refreshing: false });
     }
@@ -324,15 +358,15 @@ class TokenwardSession implements Session<unknown> {
 
   #onRefreshFailed(error: TokenwardError, generation: number, sent: TokenSet): void {
     if (generation !== this.#generation || this.#disposed || error.code === 'unauthenticated' || error.code === 'disposed') return;
+    const { code } = error;
     const now = Date.now();
-    if (error.code === 'refresh_rejected') {
-      void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
-      return;
-    }
-    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
-    this.#scheduler.at(this.#retryAt);
-    this.#state.update({ error });
+    if (code === 'refresh_rejected') return void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
     this.#events.emit('error', { error });
+    // A status that no retry will change (a 400, a CSRF 403, a 404, a redirect): a few tries, then the session ends.
+    if ((code === 'http' || code === 'redirect_refused') && this.#failures >= MAX_UNUSABLE_ANSWERS - 1) return void this.#end('refresh-failed');
+    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
+    if (code !== 'internal') this.#scheduler.at(this.#retryAt);
+    this.#state.update({ error, expired: now >= sent.expiresAt });
     if (now >= sent.expiresAt && this.#expiredNotified !== sent.expiresAt) {
       this.#expiredNotified = sent.expiresAt;
       this.#events.emit('expired', { expiresAt: sent.expiresAt });
@@ -360,7 +394,7 @@ class TokenwardSession implements Session<unknown> {
     this.#failures = 0;
     this.#retryAt = 0;
     this.#scheduler.at(dueAt);
-    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null });
+    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null, expired: false });
     this.#startIdle();
     if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source });
   }
@@ -370,6 +404,8 @@ class TokenwardSession implements Session<unknown> {
     if (message.type === 'activity') return this.#idle?.heard(message.at);
     if (message.generation < this.#generation) return;
     if (message.type === 'logout') {
+      // The telling tab may be closing, or may have fallen back to memory: make sure the logout is on record.
+      void this.#vault.save({ generation: message.generation, tokens: null });
       // "Another tab's user logged out" is news; expired, rejected, idle or corrupted is the same verdict here.
       void this.#endFromOtherTab(message.generation, message.reason === 'user' ? 'other-tab' : message.reason);
     } else {
@@ -415,7 +451,7 @@ class TokenwardSession implements Session<unknown> {
     this.#retryAt = 0;
     this.#scheduler.at(null);
     this.#stopIdle();
-    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null });
+    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null, expired: false });
     return wasSignedIn;
   }
 
@@ -424,24 +460,38 @@ class TokenwardSession implements Session<unknown> {
     const generation = this.#generation + 1;
     const held = this.#tokens;
     const wasSignedIn = this.#endLocally(generation);
-    // Another tab may have refreshed a moment ago: the server gets this session's newest credentials, read before the vault is cleared.
+    // Sent to the server for revocation: this session's newest credentials (another tab may have
+    // refreshed a moment ago), read before the vault is cleared.
     const tokens = this.#vault.load().then((stored) => (stored && stored.generation < generation && stored.tokens) || held, () => held);
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
-    // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#serverLogout = Promise.all([tokens, told])
-      .then(([newest]) => this.#flow.logout(newest))
-      .catch((error: unknown) => {
-        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
-      });
-    await told;
-    const storage = this.#vault.clear(generation).then(
+    // The marker says the server logout is owed until the server answered it.
+    const storage = told.then(() => this.#vault.clear(generation, true)).then(
       // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
       (ended) => void (this.#generation = Math.max(this.#generation, ended)),
       (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
     );
+    this.#logoutAtServer(generation, tokens, told, storage);
+    await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  /**
+   * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
+   * or slowness never holds up the local logout; once answered, and once `cleared` has written
+   * the marker, the marker owes nothing any more. It never signs anyone in.
+   */
+  #logoutAtServer(generation: number, tokens: Promise<TokenSet | null> | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
+    const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
+      .then(async () => Promise.all([this.#flow.logout(await tokens), cleared]))
+      .then(() => this.#vault.settle(generation))
+      .catch((error: unknown) => {
+        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
+      })
+      .finally(() => {
+        if (this.#serverLogout === call) this.#serverLogout = undefined;
+      }));
   }
 
   /**

@@ -33,7 +33,11 @@ export function mountSessionStatus(
   function render(state: SessionState): void {
     status.dataset.status = state.status;
     statusText.textContent =
-      state.status === 'authenticated' ? `Signed in as ${state.claims?.sub ?? 'someone'}` : state.status === 'loading' ? 'Restoring…' : 'Signed out';
+      state.status === 'authenticated'
+        ? `Signed in as ${state.claims?.sub ?? 'someone'}${state.expired ? ', reconnecting…' : ''}`
+        : state.status === 'loading'
+          ? 'Restoring…'
+          : 'Signed out';
     refreshing.hidden = !state.refreshing;
     signedOut.hidden = state.status !== 'unauthenticated';
     signedIn.hidden = state.status !== 'authenticated';

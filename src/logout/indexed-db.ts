@@ -1,3 +1,6 @@
+import { promisifyRequest } from 'idb-keyval';
+import { bounded } from '../bounded.js';
+
 /**
  * How long we wait for one database to be deleted. A connection that ignores `versionchange`
  * (usually in another tab) blocks the deletion, and a deletion queued behind another tab's gets
@@ -8,21 +11,11 @@ const WAIT_LIMIT_MS = 2_000;
 
 /** Deletes one database: resolves once it is gone, rejects on error or when it is still pending after the limit. */
 export function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    const timer = setTimeout(
-      () => reject(new Error(`IndexedDB database "${name}" is not deleted yet: a connection to it is still open`)),
-      WAIT_LIMIT_MS,
-    );
-    request.onsuccess = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    request.onerror = () => {
-      clearTimeout(timer);
-      reject(request.error ?? new Error(`deleting IndexedDB database "${name}" failed`));
-    };
-  });
+  return bounded(
+    promisifyRequest(indexedDB.deleteDatabase(name)).then(() => undefined),
+    AbortSignal.timeout(WAIT_LIMIT_MS),
+    () => new Error(`IndexedDB database "${name}" is not deleted yet: a connection to it is still open`),
+  );
 }
 
 /** The names of every database of this origin (`indexedDB.databases()`). */

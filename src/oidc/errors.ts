@@ -2,18 +2,9 @@ import { ResponseBodyError } from 'oauth4webapi';
 import { TokenwardError, type TokenwardErrorCode, type TokenwardErrorDetails } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 
-/** A TokenwardError that carries the identity provider's OAuth error (RFC 6749 §4.1.2.1, §5.2). */
-export class OidcError extends TokenwardError {
-  /** The provider's `error`: `access_denied`, `login_required`, `invalid_grant`, … */
-  readonly oauthError: string;
-  /** The provider's `error_description`, when it gave one. */
-  readonly oauthErrorDescription: string | undefined;
-
-  constructor(code: TokenwardErrorCode, oauthError: string, description: string | undefined, details: TokenwardErrorDetails = {}) {
-    super(code, description ? `${oauthError}: ${description}` : oauthError, details);
-    this.oauthError = oauthError;
-    this.oauthErrorDescription = description;
-  }
+/** A TokenwardError that carries the identity provider's OAuth error (RFC 6749 §4.1.2.1, §5.2) as `oauthError` and `oauthErrorDescription`. */
+export function oauthFailure(code: TokenwardErrorCode, oauthError: string, description: string | undefined, details: TokenwardErrorDetails = {}): TokenwardError {
+  return new TokenwardError(code, description ? `${oauthError}: ${description}` : oauthError, { ...details, oauthError, oauthErrorDescription: description });
 }
 
 /** A call to the provider, named in error messages. */
@@ -59,7 +50,7 @@ export async function read<T>(
     return await process(response);
   } catch (error) {
     if (error instanceof ResponseBodyError) {
-      throw new OidcError(rejected(error.error), error.error, error.error_description, { status, cause: error });
+      throw oauthFailure(rejected(error.error), error.error, error.error_description, { status, cause: error });
     }
     throw new TokenwardError(response.ok ? invalid : 'http', `${call}: ${error instanceof Error ? error.message : String(error)}`, { status, cause: error });
   }

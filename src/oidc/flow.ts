@@ -22,7 +22,7 @@ import type { Flow, FlowContext } from '../flows/flow.js';
 import { TokenwardError } from '../errors.js';
 import { openStash } from '../storage/stash.js';
 import { parseHttpDate, parseTokenResponse, type TokenResponse, type TokenSet } from '../tokens.js';
-import { OidcError, read, send } from './errors.js';
+import { oauthFailure, read, send } from './errors.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
 import { startPending, takePending } from './pending.js';
 
@@ -120,7 +120,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
         params = validateAuthResponse(as, client, here, pending.state);
       } catch (error) {
         if (error instanceof AuthorizationResponseError) {
-          throw new OidcError('login_failed', error.error, error.error_description, { cause: error });
+          throw oauthFailure('login_failed', error.error, error.error_description, { cause: error });
         }
         throw new TokenwardError('callback_rejected', `sign-in callback refused: ${(error as Error).message}`, { cause: error });
       }

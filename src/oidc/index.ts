@@ -4,7 +4,6 @@ import type { FlowFactory } from '../flows/flow.js';
 import { createOidcFlow, type CallbackOutcome } from './flow.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
 
-export { OidcError } from './errors.js';
 export type { OidcLoginOptions, OidcOptions } from './options.js';
 
 /** What `oidc()` returns: the `flow` for createSession, and what a completed sign-in left for the app. */

@@ -26,6 +26,8 @@ interface SignedOutRecord {
   readonly v: typeof FORMAT;
   readonly generation: number;
   readonly signedOut: true;
+  /** The server has not answered the logout yet: the next page load (or `online`) tries again. */
+  readonly owed?: true;
 }
 
 type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord];
@@ -44,13 +46,13 @@ const decoder = new TextDecoder();
 export function createEncryptedVault(name: string): Vault {
   const store = reopeningStore(vaultDatabaseName(name), 'vault');
 
-  /** Runs `write` in one readwrite transaction, given the generation stored there, and resolves once committed. */
-  function transact<T>(write: (objectStore: IDBObjectStore, storedGeneration: number) => T): Promise<T> {
+  /** Runs `write` in one readwrite transaction, given the generation stored there (and whether it is a marker), and resolves once committed. */
+  function transact<T>(write: (objectStore: IDBObjectStore, storedGeneration: number, marker: boolean) => T): Promise<T> {
     return store('readwrite', async (objectStore) => {
-      const stored = generationOf(await promisifyRequest<unknown>(objectStore.get(SESSION)));
+      const record = await promisifyRequest<unknown>(objectStore.get(SESSION));
       let result: T;
       try {
-        result = write(objectStore, stored);
+        result = write(objectStore, generationOf(record), isObject(record) && record.signedOut === true);
       } catch (error) {
         // Otherwise whatever `write` did before throwing (the store cleared, say) would commit.
         objectStore.transaction.abort();
@@ -84,22 +86,22 @@ export function createEncryptedVault(name: string): Vault {
     },
 
     async save({ generation, tokens }) {
-      const entries: Entry[] = tokens ? await seals(generation, tokens) : [[SESSION, signedOut(generation)]];
+      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation, true)];
       return transact((objectStore, stored) => {
-        if (stored > generation) return false;
-        // No clear first: a record a flow keeps beside the session (a pending sign-in) stays.
+        if (stored > generation || (!tokens && stored === generation)) return false;
+        // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
+        if (!tokens) objectStore.clear();
         for (const [name, value] of entries) objectStore.put(value, name);
         return true;
       });
     },
 
-    async clear(generation) {
+    async clear(generation, owed) {
       try {
         // Key included: whatever ciphertext survives anywhere can no longer be read.
         return await transact((objectStore, stored) => {
           const ended = Math.max(generation, stored);
-          objectStore.clear();
-          objectStore.put(signedOut(ended), SESSION);
+          replaceContents(objectStore, [signedOut(ended, owed)]);
           return ended;
         });
       } catch (error) {
@@ -108,6 +110,12 @@ export function createEncryptedVault(name: string): Vault {
         await store('readwrite', (objectStore) => promisifyRequest(objectStore.clear())).catch(() => undefined);
         throw error;
       }
+    },
+
+    async settle(generation) {
+      await transact((objectStore, stored, marker) => {
+        if (marker && stored === generation) objectStore.put(signedOut(generation)[1], SESSION);
+      });
     },
   };
 }
@@ -120,19 +128,36 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
  * again (the call repeated once) when the browser has closed our connection under us:
  * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
  * vault's own clear, and the next login must still be able to persist.
+ * Our connection steps aside when another one wants to delete or upgrade the database: kept
+ * open, it would block that deletion, and every later open (ours too) would queue behind it.
  */
 export function reopeningStore(dbName: string, storeName: string): UseStore {
-  let store = createStore(dbName, storeName);
+  const open = (): UseStore => createStore(dbName, storeName);
+  let store = open();
+  const run: UseStore = (mode, callback) =>
+    store(mode, (objectStore) => {
+      const { db } = objectStore.transaction;
+      db.onversionchange = () => {
+        db.close();
+        store = open();
+      };
+      return callback(objectStore);
+    });
   return (mode, callback) =>
-    store(mode, callback).catch((error: unknown) => {
+    run(mode, callback).catch((error: unknown) => {
       if (!(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
-      store = createStore(dbName, storeName);
-      return store(mode, callback);
+      store = open();
+      return run(mode, callback);
     });
 }
 
-function signedOut(generation: number): SignedOutRecord {
-  return { v: FORMAT, generation, signedOut: true };
+function replaceContents(objectStore: IDBObjectStore, entries: readonly Entry[]): void {
+  objectStore.clear();
+  for (const [name, value] of entries) objectStore.put(value, name);
+}
+
+function signedOut(generation: number, owed?: boolean): Entry {
+  return [SESSION, { v: FORMAT, generation, signedOut: true, ...(owed && { owed }) }];
 }
 
 /**
@@ -155,7 +180,7 @@ async function readRecord(name: string, record: unknown, key: unknown): Promise<
     throw corrupted('unknown record format');
   }
   const { generation } = record;
-  if (record.signedOut === true) return { generation, tokens: null };
+  if (record.signedOut === true) return { generation, tokens: null, owed: record.owed === true };
   const sealed = { iv: record.iv, ciphertext: record.ciphertext };
   if (!isSealed(sealed)) throw corrupted('malformed record');
   if (!isVaultKey(key)) throw corrupted('no vault key');

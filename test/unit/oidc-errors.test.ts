@@ -2,7 +2,8 @@
 // oauth4webapi's own response processing (what a refresh sees).
 import { processRefreshTokenResponse, type AuthorizationServer } from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { OidcError, read } from '../../src/oidc/errors.ts';
+import { TokenwardError } from '../../src/errors.ts';
+import { read } from '../../src/oidc/errors.ts';
 
 const as: AuthorizationServer = { issuer: 'https://id.example.com', token_endpoint: 'https://id.example.com/token' };
 const refreshed = (response: Response) =>
@@ -13,7 +14,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 describe('provider answers', () => {
   it('invalid_grant ends the session, keeping the OAuth error', async () => {
     const error = await refreshed(json(400, { error: 'invalid_grant', error_description: 'grant request is invalid' })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OidcError);
+    expect(error).toBeInstanceOf(TokenwardError);
     expect(error).toMatchObject({ code: 'refresh_rejected', status: 400, oauthError: 'invalid_grant', oauthErrorDescription: 'grant request is invalid' });
   });
 
