@@ -3,7 +3,7 @@ import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
 import type { Flow } from './flows/flow.js';
 import { createAuthApi } from './http/auth-api.js';
-import { csrfSource } from './http/csrf.js';
+import { csrfSource, type CsrfSource } from './http/csrf.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -96,6 +96,8 @@ class TokenwardSession implements Session<unknown> {
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
   readonly #flow: Flow<unknown>;
+  /** The CSRF token source the auth calls and `fetch` share (cookie, else the latest response header). */
+  readonly #csrf: CsrfSource;
   readonly #vault: Vault;
   readonly #channel: SyncChannel | null;
   readonly #lock: RefreshLock;
@@ -125,7 +127,7 @@ class TokenwardSession implements Session<unknown> {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    const csrf = csrfSource(options.csrf);
+    const csrf = (this.#csrf = csrfSource(options.csrf));
     this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options, csrf);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
@@ -479,16 +481,26 @@ class TokenwardSession implements Session<unknown> {
 
   /**
    * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
-   * or slowness never holds up the local logout; once answered, and once `cleared` has written
-   * the marker, the marker owes nothing any more. It never signs anyone in.
+   * or slowness never holds up the local logout; once answered (a 4xx is an answer too: asking
+   * again would get the same one), and once `cleared` has written the marker, the marker owes
+   * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
    */
   #logoutAtServer(generation: number, tokens: Promise<TokenSet | null> | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
     const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
-      .then(async () => Promise.all([this.#flow.logout(await tokens), cleared]))
-      .then(() => this.#vault.settle(generation))
-      .catch((error: unknown) => {
-        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
+      .then(async () => {
+        const answered = this.#flow.logout(await tokens);
+        // The call has its CSRF header; the server ends that token with the session.
+        this.#csrf.forget();
+        return answered;
       })
+      .catch((error: unknown) => {
+        const failure = toTokenwardError(error);
+        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${failure.message}`, { cause: error, status: failure.status }));
+        if (failure.code !== 'logout_failed') throw failure;
+      })
+      .then(() => cleared)
+      .then(() => this.#vault.settle(generation))
+      .catch(() => undefined)
       .finally(() => {
         if (this.#serverLogout === call) this.#serverLogout = undefined;
       }));
@@ -502,6 +514,8 @@ class TokenwardSession implements Session<unknown> {
    * data on every signed-out reload.
    */
   async #endFromOtherTab(generation: number, reason: LogoutReason): Promise<void> {
+    // A CSRF token a response carried ended with the session at the server: the next login must not send it.
+    this.#csrf.forget();
     if (!this.#endLocally(generation)) return;
     await this.#purge(perTabPurge(this.#options.purge));
     if (!this.#disposed) this.#events.emit('logout', { reason });

@@ -37,6 +37,8 @@ export interface CsrfSource {
   header(): Record<string, string>;
   /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any. */
   remember(response: Response): void;
+  /** Drops the kept token: the session it came with has ended, and a stale one would fail the next login's CSRF check. */
+  forget(): void;
 }
 
 /**
@@ -54,6 +56,9 @@ export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
     },
     remember(response) {
       if (csrf) latest = response.headers.get(csrf.header) ?? latest;
+    },
+    forget() {
+      latest = null;
     },
   };
 }

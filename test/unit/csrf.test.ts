@@ -37,6 +37,13 @@ describe('a CSRF token from a response header (a page that cannot read the API c
     expect(csrf.header()).toEqual({ 'X-XSRF-TOKEN': 'second' });
   });
 
+  it('is dropped when the session ends', () => {
+    const csrf = csrfSource(options);
+    csrf.remember(response({ 'X-XSRF-TOKEN': 'ended' }));
+    csrf.forget();
+    expect(csrf.header()).toEqual({});
+  });
+
   it('is its own per session, and ignored with csrf: false', () => {
     const a = csrfSource(options);
     a.remember(response({ 'X-XSRF-TOKEN': 'a' }));
