@@ -132,7 +132,8 @@ describe('tokenward/oidc refused callbacks', () => {
     await page!.click('text=[ Cancel ]');
     await page!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.get('error') === 'access_denied');
     await h.start([page!]);
-    expect(await eventsOf(page!)).toEqual(['error:login_failed:access_denied']);
+    expect(await eventsOf(page!)).toEqual(['error:login_failed']);
+    expect(await page!.evaluate(() => window.twErrors)).toEqual([{ code: 'login_failed', oauthError: 'access_denied' }]);
     expect(page!.url()).toBe(h.oidcPage);
     await expectNothingStored(page!);
   });

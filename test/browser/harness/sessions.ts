@@ -23,8 +23,10 @@ export async function startSessions(pages: readonly Page[], options: SessionOpti
         on('login', ({ source }) => events.push(`login:${source}`));
         on('refresh', ({ source }) => events.push(`refresh:${source}`));
         on('logout', ({ reason }) => events.push(`logout:${reason}`));
-        // The provider's OAuth error, when there is one: 'error:login_failed:access_denied'.
-        on('error', ({ error }) => events.push(['error', error.code, (error as { oauthError?: string }).oauthError].filter(Boolean).join(':')));
+        on('error', ({ error }) => events.push(`error:${error.code}`));
+        // The errors themselves, for what a string leaves out (the provider's OAuth error).
+        window.twErrors = [];
+        on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
         on('expired', () => events.push('expired'));
         on('storage-corrupted', () => events.push('storage-corrupted'));
         on('idle-warning', () => events.push('idle-warning'));
