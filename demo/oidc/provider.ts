@@ -39,8 +39,9 @@ export interface ProviderStats {
   revocations: number;
 }
 
-/** Failure switches for the token endpoint: a 500, or a connection dropped before any answer (the provider down). */
+/** Failure switches for the token or revocation endpoint: a 500, or a connection dropped before any answer (the provider down). */
 export type TokenFailure = 'none' | '500' | 'down';
+export type FailingEndpoint = '/token' | '/token/revocation';
 
 export interface OidcProvider {
   /** The issuer, e.g. 'http://127.0.0.1:40123' (no trailing slash). */
@@ -51,7 +52,8 @@ export interface OidcProvider {
   stats(): ProviderStats;
   /** Resets the counters and the request log. */
   resetStats(): void;
-  failToken(failure: TokenFailure): void;
+  /** Makes `endpoint` (default the token endpoint) fail; 'none' restores it, and every other endpoint. */
+  failToken(failure: TokenFailure, endpoint?: FailingEndpoint): void;
   /** The refresh tokens the provider holds right now (opaque values). */
   refreshTokens(): string[];
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
@@ -156,9 +158,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const requests: ProviderRequest[] = [];
   const counts: ProviderStats = { refreshCalls: 0, rotations: 0, invalidGrants: 0, codeExchanges: 0, revocations: 0 };
   let failure: TokenFailure = 'none';
+  let failing: FailingEndpoint = '/token';
 
   provider.use(async (ctx, next) => {
-    if (failure !== 'none' && ctx.method === 'POST' && ctx.path === '/token') {
+    if (failure !== 'none' && ctx.method === 'POST' && ctx.path === failing) {
       requests.push({ method: ctx.method, path: ctx.path, authorization: ctx.get('authorization') || undefined, cookie: !!ctx.get('cookie'), status: 0 });
       if (failure === 'down') {
         ctx.req.socket.destroy();
@@ -203,7 +206,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       requests.splice(0);
       Object.assign(counts, { refreshCalls: 0, rotations: 0, invalidGrants: 0, codeExchanges: 0, revocations: 0 });
     },
-    failToken: (next) => void (failure = next),
+    failToken(next, endpoint = '/token') {
+      failure = next;
+      failing = endpoint;
+    },
     refreshTokens: () => ofModel('RefreshToken').filter(([, payload]) => !payload.consumed).map(([name]) => name.slice('RefreshToken:'.length)),
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));

@@ -80,6 +80,27 @@ describe('tokenward/oidc sign-in (real Chromium, oidc-provider)', () => {
   });
 });
 
+describe('tokenward/oidc logout when the provider fails', () => {
+  it.each(['500', 'down'] as const)('signs out at once when revocation is %s, and says so with an error event', async (failure) => {
+    const [page, other] = await h.oidcTabs(2);
+    await h.start([page!]);
+    await signIn(page!, h);
+    await h.start([other!]);
+    await waitForState(other!, 'authenticated');
+    h.provider.failToken(failure, '/token/revocation');
+    await page!.evaluate(() => window.session.logout());
+    for (const tab of [page!, other!]) await waitForState(tab, 'unauthenticated');
+    // The failure may come before or after this tab's cleanup ends; the logout never waits for it.
+    await expect.poll(async () => (await eventsOf(page!)).sort()).toEqual(['error:logout_failed', 'login:this-tab', 'logout:user']);
+    expect(await eventsOf(other!)).toEqual(['logout:other-tab']);
+    // The revocation was attempted (Chromium itself resends a request whose reused connection was dropped).
+    expect(h.provider.requests.filter((r) => r.path === '/token/revocation').length).toBeGreaterThan(0);
+    // Nothing of the session is left in the browser either way.
+    const dump = await page!.evaluate(() => window.twTest.dumpAllStorage());
+    expect(dump.indexedDB.filter((record) => record.key === 'session' && !record.value.includes('signedOut'))).toEqual([]);
+  });
+});
+
 /** What a refused callback must leave: unauthenticated, no tokens anywhere in the browser's storage. */
 async function expectNothingStored(page: Page): Promise<void> {
   expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
