@@ -16,6 +16,7 @@ import { measureLogout } from './sections/logout.ts';
 import { measureOidc } from './sections/oidc.ts';
 import { measureRefresh } from './sections/refresh.ts';
 import { measureRestore } from './sections/restore.ts';
+import { measureRotationThroughput } from './sections/rotation-throughput.ts';
 import { measureSessionCheck } from './sections/session-check.ts';
 import { measureVault } from './sections/vault.ts';
 
@@ -30,6 +31,7 @@ const BASELINES = [
   '**Cross-tab logout**: one native BroadcastChannel message between the same tabs (the floor for any cross-tab signal), and okta-auth-js and supabase auth-js doing their own sign-out in the same tab layout.',
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
   '**Session check**: no other SDK checks on its own; per-tab polling would send one request per tab per interval.',
+  '**Rotation throughput**: the Redis store beside the SQLite store, one process each, alternating rounds of the same run.',
   '**OpenID Connect**: the OIDC app bundle beside oidc-client-ts, auth0-spa-js and okta-auth-js quickstart apps; provider refresh calls per rotation (target 1.00); callback-to-authenticated time, with no baseline.',
 ];
 
@@ -82,13 +84,14 @@ try {
     await attempt('5. Cross-tab logout', () => measureLogout(bench));
     await attempt('6. Refresh calls per rotation', () => measureRefresh(bench, ACCESS_TOKEN_TTL));
     await attempt('7. Session check', () => measureSessionCheck(bench));
-    await attempt('8. OpenID Connect', () => measureOidc(bench, pages.dir));
+    await attempt('9. OpenID Connect', () => measureOidc(bench, pages.dir));
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }
 } finally {
   pages.remove();
 }
+await attempt('8. Rotation throughput', measureRotationThroughput);
 
 const markdown = [
   '# Benchmarks',

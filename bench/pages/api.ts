@@ -90,7 +90,7 @@ export interface SessionCheckPage {
   whenRevoked(timeoutMs: number): Promise<number | null>;
 }
 
-/** Section 8's page (oidc.html), the redirect URI: creates its OIDC session on load, as an app does. */
+/** Section 9's page (oidc.html), the redirect URI: creates its OIDC session on load, as an app does. */
 export interface OidcPage {
   /** Resolves with ms from navigation start to `ready` and the status then. */
   whenReady(): Promise<{ readyAt: number; status: string; sub: string | null }>;

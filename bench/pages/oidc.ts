@@ -1,4 +1,4 @@
-// Section 8's page: the app's redirect URI. It creates its session on load, as an app would, so
+// Section 9's page: the app's redirect URI. It creates its session on load, as an app would, so
 // that the callback-to-authenticated time includes everything an app pays.
 import { createSession } from '../../src/index.ts';
 import { oidc } from '../../src/oidc/index.ts';

@@ -1,4 +1,4 @@
-// 8. tokenward/oidc against a local oidc-provider: the time from the provider's redirect back to
+// 9. tokenward/oidc against a local oidc-provider: the time from the provider's redirect back to
 // the app until the session is `authenticated` (code exchange and ID-token checks included), and
 // provider refresh calls per rotation with 8 busy tabs.
 import { writeFileSync } from 'node:fs';
@@ -63,10 +63,10 @@ export async function measureOidc(bench: BrowserBench, pagesDir: string): Promis
     const loggedOut = results.filter((r) => r.status !== 'authenticated').length;
     const perRotation = stats.refreshCalls / stats.rotations;
     return {
-      title: `8. OpenID Connect (tokenward/oidc against oidc-provider on loopback)`,
+      title: `9. OpenID Connect (tokenward/oidc against oidc-provider on loopback)`,
       summary: [
         {
-          measurement: `8a. Provider refresh calls per rotation, ${TABS} tabs calling the API for ${LIFETIMES} token lifetimes`,
+          measurement: `9a. Provider refresh calls per rotation, ${TABS} tabs calling the API for ${LIFETIMES} token lifetimes`,
           tokenward: `${perRotation.toFixed(2)} (${stats.refreshCalls} calls / ${stats.rotations} rotations, ${stats.invalidGrants} invalid_grant, ${failed} failed of ${calls} API calls)`,
           baseline: 'target 1.00',
           ratio: '–',
@@ -75,7 +75,7 @@ export async function measureOidc(bench: BrowserBench, pagesDir: string): Promis
           runs: `${LIFETIMES} lifetimes of ${ACCESS_TOKEN_TTL} s`,
         },
         {
-          measurement: '8b. Callback to `authenticated` (navigation start of the redirect page to `ready`)',
+          measurement: '9b. Callback to `authenticated` (navigation start of the redirect page to `ready`)',
           tokenward: `p50 ${format.ms(median(readyTimes))}, p95 ${format.ms(percentile(readyTimes, 95))}`,
           baseline: '–',
           ratio: '–',

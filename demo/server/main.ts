@@ -1,7 +1,9 @@
 // The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default; PORT=0 picks a free
 // port, and the line printed below says which). DEMO_DB names another SQLite file (tests
 // point it at a temporary one). JWT_SECRET and SESSION_SECRET keep sessions valid across a
-// restart; without them each start makes new secrets (see secrets.ts).
+// restart; without them each start makes new secrets (see secrets.ts). REDIS_URL keeps the
+// sessions and refresh tokens in Redis instead, so that several processes serve the same
+// clients (each on its own PORT, all with the same JWT_SECRET and SESSION_SECRET).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,17 +20,19 @@ const dist = join(demoDir, 'dist');
 const server = await startReferenceServer({
   port: Number(process.env.PORT ?? 8787),
   database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
+  redisUrl: process.env.REDIS_URL,
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
 console.log(`tokenward demo: ${server.url}/`);
 
 // The OpenID Connect page: a local oidc-provider and the API that accepts its tokens, each on
-// its own port (PORT=0: free ones). The page reads where they are from /oidc-config.json.
-const nextPort = (offset: number) => (process.env.PORT === '0' ? 0 : server.port + offset);
+// its own port: OIDC_PORT and OIDC_API_PORT, by default PORT+1 and PORT+2 (PORT=0: free ones).
+// The page reads where they are from /oidc-config.json.
+const portOf = (variable: string, offset: number) => Number(process.env[variable] ?? (process.env.PORT === '0' ? 0 : server.port + offset));
 const accessTokenTtl = 20;
-const api = await startOidcApi({ port: nextPort(2) });
-const provider = await startOidcProvider({ appOrigins: [server.url], apiUrl: api.url, accessTokenTtl, port: nextPort(1) });
+const api = await startOidcApi({ port: portOf('OIDC_API_PORT', 2) });
+const provider = await startOidcProvider({ appOrigins: [server.url], apiUrl: api.url, accessTokenTtl, port: portOf('OIDC_PORT', 1) });
 api.trust(provider.issuer);
 if (existsSync(dist)) {
   const config: OidcDemoConfig = { issuer: provider.issuer, clientId: provider.clientId, apiUrl: api.url, accessTokenTtl };
