@@ -4,6 +4,10 @@
 // restart; without them each start makes new secrets (see secrets.ts). REDIS_URL keeps the
 // sessions and refresh tokens in Redis instead, so that several processes serve the same
 // clients (each on its own PORT, all with the same JWT_SECRET and SESSION_SECRET).
+// CORS_ORIGINS (comma-separated origins, e.g. http://localhost:5173) lets apps served from
+// other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
+// (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
+// make the cookies Secure.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +25,8 @@ const server = await startReferenceServer({
   port: Number(process.env.PORT ?? 8787),
   database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
   redisUrl: process.env.REDIS_URL,
+  corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
+  trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
