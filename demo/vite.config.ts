@@ -2,7 +2,7 @@
 // server serves at '/'. The page imports the SDK from its sources (../src), so the demo always
 // shows the code in this checkout. Every .html page in demo/ is built (the framework examples
 // live next to index.html) and linked from index.html.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -12,11 +12,13 @@ const pages = readdirSync(root).filter((name) => name.endsWith('.html'));
 
 /** Fills `<!-- example-links -->` in index.html with links to the other pages, if there are any. */
 function exampleLinks(): Plugin {
-  const others = pages.filter((page) => page !== 'index.html');
+  const others = pages.filter((page) => page !== 'index.html' && page !== 'oidc.html');
   const label = (page: string) => page.charAt(0).toUpperCase() + page.slice(1, -'.html'.length);
-  const nav = others.length
-    ? `<nav class="examples">The same session in a framework: ${others.map((page) => `<a href="./${page}">${label(page)}</a>`).join(' · ')}</nav>`
+  const frameworks = others.length
+    ? `The same session in a framework: ${others.map((page) => `<a href="./${page}">${label(page)}</a>`).join(' · ')}`
     : '';
+  const oidc = pages.includes('oidc.html') ? ' · With an OpenID provider: <a href="./oidc.html">OIDC</a>' : '';
+  const nav = frameworks || oidc ? `<nav class="examples">${frameworks}${oidc}</nav>` : '';
   return {
     name: 'tokenward-demo:example-links',
     transformIndexHtml(html, ctx) {
@@ -25,12 +27,21 @@ function exampleLinks(): Plugin {
   };
 }
 
+/** Replaces `<!-- partial:NAME -->` with demo/partials/NAME.html: markup the pages share, written once. */
+function partials(): Plugin {
+  return {
+    name: 'tokenward-demo:partials',
+    transformIndexHtml: (html) =>
+      html.replace(/<!-- partial:([\w-]+) -->/g, (_marker, name: string) => readFileSync(join(root, 'partials', `${name}.html`), 'utf8')),
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
   publicDir: false,
   clearScreen: false,
-  plugins: [exampleLinks()],
+  plugins: [partials(), exampleLinks()],
   build: {
     outDir: join(root, 'dist'),
     emptyOutDir: true,

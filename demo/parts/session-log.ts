@@ -50,7 +50,18 @@ function validFor(claims: JwtClaims | null): string {
   return lifetime === null ? '' : ` New access token, valid for ${Math.round(lifetime / 1000)} s.`;
 }
 
-export function logSessionEvents(session: Session, log: EventLog): void {
+/** What this tab's own sign-in and refresh did, in the words of the flow the page uses. */
+export interface FlowTexts {
+  login(claims: JwtClaims | null): string;
+  refresh(claims: JwtClaims | null): string;
+}
+
+const FIRST_PARTY: FlowTexts = {
+  login: (claims) => `The refresh token is now an HttpOnly cookie.${validFor(claims)}`,
+  refresh: (claims) => `The server rotated the refresh cookie.${validFor(claims)}`,
+};
+
+export function logSessionEvents(session: Session, log: EventLog, texts: FlowTexts = FIRST_PARTY): void {
   // Backoff shows in the spacing between failures; a success starts the count again.
   let lastFailureAt: number | null = null;
   const succeeded = () => {
@@ -66,7 +77,7 @@ export function logSessionEvents(session: Session, log: EventLog): void {
       otherTab,
       detail: otherTab
         ? 'Another tab signed in; this tab read the session from the encrypted vault.'
-        : `The refresh token is now an HttpOnly cookie.${validFor(claims)}`,
+        : texts.login(claims),
     });
   });
 
@@ -79,7 +90,7 @@ export function logSessionEvents(session: Session, log: EventLog): void {
       otherTab,
       detail: otherTab
         ? 'This tab took the new token from the vault, without a server call of its own.'
-        : `The server rotated the refresh cookie.${validFor(claims)}`,
+        : texts.refresh(claims),
     });
   });
 
