@@ -42,6 +42,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      // Next.js App Router: server components may import the provider, as they do react-query's.
+      // A banner rather than a directive in the source, which bundling does not promise to keep.
+      output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : '') },
     },
   },
   plugins: [declarations()],
