@@ -10,11 +10,6 @@ export interface RefreshLock {
   run<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
-/** For a session with no other tabs to coordinate with (SSR, Node). */
-export const noLock: RefreshLock = {
-  run: (task) => task(new AbortController().signal),
-};
-
 /**
  * A lock shared by every tab of the origin: the Web Locks API, which the browser releases by
  * itself when the holding tab closes or crashes. Every browser with `AbortSignal.any` (which
@@ -22,7 +17,8 @@ export const noLock: RefreshLock = {
  * A holder never keeps it longer than `holdTimeout` ms; `lifetime` aborts waiting and holding.
  */
 export function createCrossTabLock(name: string, holdTimeout: number, lifetime: AbortSignal): RefreshLock {
-  if (typeof navigator === 'undefined' || !navigator.locks) return noLock;
+  // No other tabs to coordinate with (SSR, Node): the task still stops when the session is disposed.
+  if (typeof navigator === 'undefined' || !navigator.locks) return { run: (task) => task(lifetime) };
   return {
     // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
     run: <T>(task: (signal: AbortSignal) => Promise<T>) =>
