@@ -71,6 +71,14 @@ export default defineConfig({
         },
       },
       {
+        // Type tests (*.test-d.ts): the public types as users meet them, checked by tsc, never run.
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: { enabled: true, only: true, include: ['test/types/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+        },
+      },
+      {
         test: {
           name: 'server',
           environment: 'node',

@@ -1,10 +1,10 @@
 export { createSession } from './session.js';
 export type { Session, LoginCredentials } from './session.js';
 export type { SessionOptions, StorageKind } from './options.js';
-export type { SessionState, SessionStatus } from './state.js';
+export type { SessionState, SessionStatus, Listener } from './state.js';
 export type { SessionEvents, SessionEventName, SessionEventHandler, LogoutReason, ChangeSource } from './events.js';
 export { TokenwardError } from './errors.js';
-export type { TokenwardErrorCode } from './errors.js';
+export type { TokenwardErrorCode, TokenwardErrorDetails } from './errors.js';
 export type { TokenResponse, TokenSet, JwtClaims, SessionMode } from './tokens.js';
 export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';

@@ -55,6 +55,26 @@ export interface Session {
   dispose(): void;
 }
 
+/**
+ * Creates the session of a single-page app: restores it from the encrypted vault, keeps its
+ * access token fresh, keeps every tab in step and ends it with a logout that leaves nothing
+ * behind. Create one per app, once, outside any component; every option has a default that
+ * fits the reference server.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'tokenward';
+ *
+ * const session = createSession({ baseUrl: 'https://api.example.com' });
+ * session.subscribe((state) => render(state));
+ * session.on('logout', ({ reason }) => showLogin(reason));
+ * await session.ready;
+ *
+ * await session.login({ username: 'alice', password: 'wonderland' });
+ * const me = await session.http.get('api/me').json();
+ * await session.logout();
+ * ```
+ */
 export function createSession(options: SessionOptions = {}): Session {
   return new TokenwardSession(resolveOptions(options));
 }

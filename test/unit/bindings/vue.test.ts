@@ -118,6 +118,28 @@ describe('Vue bindings', () => {
     counted = createCountedSession();
     expect(() => createApp({}).runWithContext(() => useSession())).toThrow(/needs app.use\(createTokenwardPlugin\(session\)\)/);
   });
+
+  it('say so when called outside setup, instead of blaming the plugin', () => {
+    counted = createCountedSession();
+    mount(counted.session, defineComponent(() => () => null));
+    for (const outside of [useSessionClient, useSession]) {
+      expect(outside).toThrow('tokenward/vue: useSessionClient() works only in setup() or app.runWithContext()');
+    }
+  });
+
+  it('warn instead of leaking a subscription when useSession() runs outside any scope', async () => {
+    counted = createCountedSession();
+    mount(counted.session, defineComponent(() => () => null));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // A router guard, say: the app's injection context, but no component or effect scope to end with.
+    const state = app!.runWithContext(() => useSession());
+    expect(warn).toHaveBeenCalledExactlyOnceWith(expect.stringMatching(/^tokenward\/vue: useSession\(\) outside setup\(\) or an effect scope/));
+    warn.mockRestore();
+    expect(counted.liveSubscriptions()).toBe(0);
+    expect(state.value).toBe(counted.session.getState());
+    await counted.session.ready;
+    expect(state.value.status).toBe('loading');
+  });
 });
 
 describe('createAuthGuard', () => {
