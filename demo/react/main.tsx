@@ -2,8 +2,8 @@
 // is created once, outside React, so StrictMode's double mount and hot reload never make a second.
 import { StrictMode, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createSession, type SessionState } from '../../src/index.ts';
-import { SessionProvider, useSession, useSessionClient } from '../../src/react/index.ts';
+import { createSession, type SessionState } from 'tokenward';
+import { SessionProvider, useSession, useSessionClient } from 'tokenward/react';
 import { DEMO_USER, expiryText, failureText, statusText } from '../parts/example-text.ts';
 
 // The defaults, as on the main page: the same name, so the same encrypted vault and cross-tab

@@ -1,8 +1,8 @@
 // The Vue example: the demo's session through tokenward/vue, and nothing else. Render functions
 // (`h`) rather than single-file components, so Vite builds it without @vitejs/plugin-vue.
 import { createApp, defineComponent, h, ref, type PropType } from 'vue';
-import { createSession, type SessionState } from '../../src/index.ts';
-import { createTokenwardPlugin, useSession, useSessionClient } from '../../src/vue/index.ts';
+import { createSession, type SessionState } from 'tokenward';
+import { createTokenwardPlugin, useSession, useSessionClient } from 'tokenward/vue';
 import { DEMO_USER, expiryText, failureText, statusText } from '../parts/example-text.ts';
 
 /** One state snapshot, as a prop: the children render it, only App follows the session. */
