@@ -1,0 +1,35 @@
+// ESLint: typescript-eslint's type-checked rules over everything we write (src, test, demo,
+// bench and the config files), React's rules of hooks where React is used. Formatting is
+// Prettier's job (prettier.config.js), not ESLint's.
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  {
+    ignores: ['**/dist/', 'coverage/', 'test-artifacts/', '.test-dist/', 'test/react18/node_modules/'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // A promise nobody awaits is a rejection nobody handles: fire-and-forget is written `void …`.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/react/**/*.ts', 'demo/react/**/*.tsx', 'bench/apps/**/*react*.ts', 'bench/pages/**/*.ts', 'test/unit/bindings/react*.ts'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
+  },
+  {
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);
