@@ -82,5 +82,5 @@ export function expireReadableCookies(
     report,
   );
   const left = readableCookieNames().filter((name) => expired.has(name));
-  if (left.length > 0) report(new Error(`cookies still readable after expiring them: ${left.join(', ')}`));
+  if (left.length > 0) report(new Error(`cookies still readable: ${left.join(', ')}`));
 }

@@ -1,3 +1,5 @@
+import { promisifyRequest } from 'idb-keyval';
+
 /**
  * How long we wait for one database to be deleted. A connection that ignores `versionchange`
  * (usually in another tab) blocks the deletion, and a deletion queued behind another tab's gets
@@ -7,29 +9,16 @@
 const WAIT_LIMIT_MS = 2_000;
 
 /** Deletes one database: resolves once it is gone, rejects on error or when it is still pending after the limit. */
-export function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    const timer = setTimeout(
-      () => reject(new Error(`IndexedDB database "${name}" is not deleted yet: a connection to it is still open`)),
-      WAIT_LIMIT_MS,
-    );
-    request.onsuccess = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    request.onerror = () => {
-      clearTimeout(timer);
-      reject(request.error ?? new Error(`deleting IndexedDB database "${name}" failed`));
-    };
+export function deleteDatabase(name: string): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`"${name}" is not deleted yet: still open elsewhere`)), WAIT_LIMIT_MS);
   });
+  return Promise.race([promisifyRequest(indexedDB.deleteDatabase(name)), pending]).finally(() => clearTimeout(timer));
 }
 
 /** The names of every database of this origin (`indexedDB.databases()`). */
 export async function allDatabaseNames(): Promise<string[]> {
-  if (typeof indexedDB.databases !== 'function') {
-    throw new Error('indexedDB.databases() is missing: list the databases in purge.indexedDB');
-  }
-  const infos = await indexedDB.databases();
-  return infos.flatMap((info) => (info.name ? [info.name] : []));
+  if (!indexedDB.databases) throw new Error('no indexedDB.databases(): list the names in purge.indexedDB');
+  return (await indexedDB.databases()).flatMap((info) => (info.name ? [info.name] : []));
 }

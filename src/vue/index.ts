@@ -36,7 +36,7 @@ export function createTokenwardPlugin(session: Session): TokenwardPlugin {
  * (`login`, `logout`, `refresh`). Call it in `setup`, like any `inject`.
  */
 export function useSessionClient(): Session {
-  if (!hasInjectionContext()) throw new Error('tokenward/vue: useSessionClient() works only in setup() or app.runWithContext()');
+  if (!hasInjectionContext()) throw new Error('tokenward/vue: useSessionClient() outside setup()');
   const session = inject(sessionKey, null);
   if (!session) throw new Error('tokenward/vue: useSessionClient() needs app.use(createTokenwardPlugin(session))');
   return session;
@@ -54,7 +54,7 @@ export function useSession(): Readonly<ShallowRef<SessionState>> {
   if (inject(ssrContextKey, null) !== null) return shallowReadonly(shallowRef(SERVER_SNAPSHOT));
   const state = shallowRef(session.getState());
   if (!getCurrentScope()) {
-    console.warn('tokenward/vue: useSession() outside setup() or an effect scope does not follow the session (it would leak a subscription)');
+    console.warn('tokenward/vue: useSession() outside a scope does not follow the session');
   } else {
     onScopeDispose(
       session.subscribe((next) => {
