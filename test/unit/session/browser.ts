@@ -15,7 +15,7 @@ let delivering = true;
 /** Stands in for the browser's storage and BroadcastChannel. */
 export const browser = {
   openVault: (): Vault => vault,
-  openSyncChannel(): SyncChannel {
+  openSyncChannel: (): SyncChannel => {
     const tab = crypto.randomUUID();
     const handlers = new Set<(message: Envelope) => void>();
     const receive = (message: Envelope): void => {
@@ -25,7 +25,7 @@ export const browser = {
     return {
       tab,
       async post(message) {
-        await null;
+        await Promise.resolve();
         if (delivering) for (const deliver of [...receivers]) deliver({ ...message, tab });
       },
       onMessage(handler) {
@@ -41,11 +41,11 @@ export const browser = {
   /** What is stored, as the next page load would find it. */
   stored: (): Promise<StoredSession | null> => vault.load(),
   /** From now on messages between tabs are lost, so only the vault can keep tabs in step. */
-  loseMessages(): void {
+  loseMessages: (): void => {
     delivering = false;
   },
   /** A fresh profile for the next test. */
-  reset(): void {
+  reset: (): void => {
     vault = createMemoryVault();
     receivers.clear();
     delivering = true;
