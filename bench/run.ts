@@ -15,6 +15,7 @@ import { measureHotPath } from './sections/hot-path.ts';
 import { measureLogout } from './sections/logout.ts';
 import { measureRefresh } from './sections/refresh.ts';
 import { measureRestore } from './sections/restore.ts';
+import { measureSessionCheck } from './sections/session-check.ts';
 import { measureVault } from './sections/vault.ts';
 
 /** Short-lived tokens for section 6, which waits for several expiries; the other sections set their own lifetimes. */
@@ -27,6 +28,7 @@ const BASELINES = [
   '**Vault**: plain idb-keyval set/get of the same value, unencrypted, in the same page.',
   '**Cross-tab logout**: one native BroadcastChannel message between the same tabs (the floor for any cross-tab signal), and okta-auth-js and supabase auth-js doing their own sign-out in the same tab layout.',
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
+  '**Session check**: no other SDK checks on its own; per-tab polling would send one request per tab per interval.',
 ];
 
 function chromiumPath(): string {
@@ -77,6 +79,7 @@ try {
     await attempt('4. Vault write/read', () => measureVault(bench));
     await attempt('5. Cross-tab logout', () => measureLogout(bench));
     await attempt('6. Refresh calls per rotation', () => measureRefresh(bench, ACCESS_TOKEN_TTL));
+    await attempt('7. Session check', () => measureSessionCheck(bench));
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }

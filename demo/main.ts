@@ -1,6 +1,7 @@
 // The demo page: one session, created the way an app would create it, and panels that show
 // what it does. Each panel only subscribes to the session; none of them reaches inside it.
 import { createSession } from 'tokenward';
+import { mountDevicesPanel } from './parts/devices-panel.ts';
 import { byId } from './parts/dom.ts';
 import { createEventLog } from './parts/log.ts';
 import { mountMemoryView } from './parts/memory-view.ts';
@@ -13,8 +14,9 @@ import { mountVaultView } from './parts/vault-view.ts';
 const REFRESH_LEEWAY = 30;
 
 // Every default fits the reference server: same origin, /auth/* endpoints, XSRF-TOKEN cookie,
-// encrypted IndexedDB, cross-tab sync.
-const session = createSession({ refreshLeeway: REFRESH_LEEWAY });
+// encrypted IndexedDB, cross-tab sync. The session check is short here so that a device signed
+// out from another one visibly leaves within seconds; 60 s (the default interval) suits an app.
+const session = createSession({ refreshLeeway: REFRESH_LEEWAY, sessionCheck: { interval: 5 } });
 
 // A short random name, to tell tabs apart on screen; it is not an identifier of anything.
 const tabName = crypto.randomUUID().slice(0, 4);
@@ -27,6 +29,7 @@ mountSessionPanel(session, log, REFRESH_LEEWAY);
 mountMemoryView(session);
 mountVaultView(session);
 mountSwitches(log);
+mountDevicesPanel(session, log);
 
 log.add({ kind: 'info', title: 'Page loaded', detail: 'Reading the session from the encrypted vault…' });
 void session.ready.then(() => {

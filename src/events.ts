@@ -14,7 +14,9 @@ export type LogoutReason =
   /** No activity in any tab for `idleTimeout` seconds. */
   | 'idle'
   /** The stored session could not be decrypted or validated. */
-  | 'storage-corrupted';
+  | 'storage-corrupted'
+  /** The session check found the session ended on the server (signed out elsewhere, revoked). */
+  | 'revoked';
 
 /** Where a change came from: this tab's own call, or a message from another tab. */
 export type ChangeSource = 'this-tab' | 'other-tab';

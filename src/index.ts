@@ -10,3 +10,4 @@ export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';
 export type { BackoffOptions } from './refresh/backoff.js';
 export type { PurgeOptions, PurgeFilter } from './logout/purge.js';
+export type { SessionCheckOptions } from './sync/session-check.js';

@@ -1,6 +1,7 @@
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
+import type { SessionCheckOptions } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { SessionMode } from './tokens.js';
 
@@ -74,6 +75,13 @@ export interface SessionOptions {
    * @default web storage, IndexedDB, Cache Storage and readable cookies, all of them
    */
   purge?: PurgeOptions;
+  /**
+   * Asks the server whether the session still lives (`GET endpoint`, default `/auth/session`
+   * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
+   * a session ended there logs every tab out with reason `revoked`.
+   * @default false
+   */
+  sessionCheck?: SessionCheckOptions | false;
 }
 
 export interface ResolvedOptions {
@@ -92,6 +100,7 @@ export interface ResolvedOptions {
   /** Milliseconds. */
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
+  readonly sessionCheck: SessionCheckOptions | false | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -112,5 +121,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleTimeout: (options.idleTimeout ?? 0) * 1000,
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
+    sessionCheck: options.sessionCheck,
   };
 }

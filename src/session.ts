@@ -18,6 +18,7 @@ import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
 import { trackIdle, type IdleTracker } from './sync/idle.js';
+import { watchSession } from './sync/session-check.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 
 /** The body sent to the login endpoint, as JSON. */
@@ -105,6 +106,7 @@ class TokenwardSession implements Session {
   /** Aborted by dispose(): cancels requests in flight and lock requests, which releases a held lock. */
   readonly #lifetime = new AbortController();
   readonly #stopWake: () => void;
+  readonly #stopCheck: () => void;
   #idle: IdleTracker | null = null;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
@@ -142,6 +144,13 @@ class TokenwardSession implements Session {
     this.http = ky.create({ fetch: this.fetch });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
+    // Server-side invalidation: a session ended elsewhere (another device, a password change)
+    // ends here with reason `revoked`, the full local logout in every tab.
+    this.#stopCheck = watchSession(options, {
+      live: () => (this.#tokens ? this.#generation : 0),
+      accessToken: () => this.getAccessToken(),
+      revoked: () => void this.#end('revoked'),
+    }, this.#lifetime.signal);
     this.ready = this.#restore();
   }
 
@@ -194,6 +203,7 @@ class TokenwardSession implements Session {
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
+    this.#stopCheck();
     this.#stopIdle();
     this.#channel?.close();
     this.#events.clear();

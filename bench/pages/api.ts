@@ -77,3 +77,15 @@ export interface RefreshPage {
    */
   expiries(count: number, concurrent: number): Promise<number[]>;
 }
+
+/** One tab of the session-check bench: a session with `sessionCheck`, on one device (browser context). */
+export interface SessionCheckPage {
+  /** Creates the session with `sessionCheck: { interval }` (seconds). */
+  start(interval: number): Promise<void>;
+  login(): Promise<void>;
+  whenSignedIn(timeoutMs: number): Promise<boolean>;
+  /** Signs out every other device of the user (from this one); returns Date.now() once the server answered. */
+  revokeOthers(): Promise<number>;
+  /** Date.now() when this tab signed out with reason `revoked` (waiting up to `timeoutMs`), or null. */
+  whenRevoked(timeoutMs: number): Promise<number | null>;
+}

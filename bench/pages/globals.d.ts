@@ -5,4 +5,5 @@ interface Window {
   benchVault: import('./api.ts').VaultPage;
   benchTabs: import('./api.ts').TabsPage;
   benchRefresh: import('./api.ts').RefreshPage;
+  benchCheck: import('./api.ts').SessionCheckPage;
 }

@@ -11,6 +11,7 @@ const LOGOUT_REASONS: Record<LogoutReason, string> = {
   'refresh-rejected': 'The server refused the refresh token (invalid_grant): the session is over in every tab.',
   idle: 'No activity in any tab for the idle timeout.',
   'storage-corrupted': 'The stored session could not be decrypted, so it was wiped.',
+  revoked: 'The session check found this session ended on the server (signed out from another device), so every tab signed out.',
 };
 
 /** Refresh failures the SDK treats as passing: it keeps the session and retries with backoff. */

@@ -1,19 +1,52 @@
 // Test controls: counters, a request log and failure switches, so that tests and
 // the demo page can make the server misbehave on purpose. The in-process object
 // (server.control) always exists; the /__test__ HTTP endpoints are mounted only
-// with `controls: true`. Never expose them on a real deployment.
+// with `controls: true`, and so is the request recorder. Never expose them on a real
+// deployment. Even so they are built to be harmless: the recorder keeps no credential
+// (Authorization, Cookie and the CSRF header are replaced by a short fingerprint, so tests
+// can still compare them) and only the most recent requests; the endpoints refuse any
+// request whose Host is not a loopback name, so a web page cannot reach them through
+// DNS rebinding (its requests carry the attacker's host name).
+import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
 export const REFRESH_FAILURES = ['500', '429', 'html', 'hang', 'drop'] as const;
 export const LOGOUT_FAILURES = ['500', 'hang', 'drop'] as const;
 export type RefreshFailure = (typeof REFRESH_FAILURES)[number];
 export type LogoutFailure = (typeof LOGOUT_FAILURES)[number];
+/** How GET /auth/session misbehaves: the same kinds as a refresh. */
+export type SessionCheckFailure = RefreshFailure;
+
+/** Requests kept by the recorder; older ones are dropped. */
+export const RECORDED_REQUESTS = 1000;
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-xsrf-token', 'proxy-authorization']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** What the recorder keeps of a credential: enough to tell two apart, nothing to use. */
+export function fingerprint(secret: string): string {
+  return `redacted:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
+}
+
+/** A credential header as recorded: the scheme of Authorization and the names of cookies stay readable. */
+function redact(name: string, value: string): string {
+  if (name === 'cookie') {
+    return value
+      .split(';')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        return eq < 0 ? pair.trim() : `${pair.slice(0, eq).trim()}=${fingerprint(decodeURIComponent(pair.slice(eq + 1).trim()))}`;
+      })
+      .join('; ');
+  }
+  const scheme = /^(\w+) (.+)$/.exec(value);
+  return scheme && name.endsWith('authorization') ? `${scheme[1]} ${fingerprint(scheme[2]!)}` : fingerprint(value);
+}
 
 export interface RecordedRequest {
   method: string;
   path: string; // without the query string
   status: number; // 0 while pending, and for requests that got no response (hang, drop, client gone)
-  headers: Record<string, string>; // request headers, names lowercased
+  headers: Record<string, string>; // request headers, names lowercased; credentials as fingerprint()
   at: number; // Date.now() when the request arrived
 }
 
@@ -25,7 +58,8 @@ export interface ServerStats {
   logoutCalls: number;
   apiCalls: number;
   api401s: number;
-  requests: RecordedRequest[];
+  sessionChecks: number;
+  requests: RecordedRequest[]; // the most recent RECORDED_REQUESTS only
 }
 
 export interface ServerControl {
@@ -37,6 +71,8 @@ export interface ServerControl {
   delayRefresh(ms: number): void;
   /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
   failLogout(kind: LogoutFailure | null): void;
+  /** Every session check (GET /auth/session) fails this way until set back to null. */
+  failSessionCheck(kind: SessionCheckFailure | null): void;
   stats(): ServerStats;
   /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL as configured. */
   reset(): void;
@@ -45,7 +81,7 @@ export interface ServerControl {
 type Counter = Exclude<keyof ServerStats, 'requests'>;
 
 function zeroStats(): ServerStats {
-  return { loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, requests: [] };
+  return { loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, sessionChecks: 0, requests: [] };
 }
 
 export class Controls implements ServerControl {
@@ -54,6 +90,7 @@ export class Controls implements ServerControl {
   private counters = zeroStats();
   private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
   private logoutFailure: LogoutFailure | null = null;
+  private sessionCheckFailure: SessionCheckFailure | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -82,6 +119,11 @@ export class Controls implements ServerControl {
     this.logoutFailure = kind;
   }
 
+  failSessionCheck(kind: SessionCheckFailure | null): void {
+    if (kind !== null && !REFRESH_FAILURES.includes(kind)) throw new RangeError(`kind must be null or one of ${REFRESH_FAILURES.join(', ')}`);
+    this.sessionCheckFailure = kind;
+  }
+
   stats(): ServerStats {
     return { ...this.counters, requests: this.counters.requests.map((r) => ({ ...r, headers: { ...r.headers } })) };
   }
@@ -90,6 +132,7 @@ export class Controls implements ServerControl {
     this.counters = zeroStats();
     this.refreshFailure = null;
     this.logoutFailure = null;
+    this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
     this.accessTokenTtl = this.initialAccessTokenTtl;
   }
@@ -103,10 +146,14 @@ export class Controls implements ServerControl {
     return (req: Request, res: Response, next: NextFunction): void => {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        if (value === undefined) continue;
+        const text = Array.isArray(value) ? value.join(', ') : value;
+        headers[name.toLowerCase()] = CREDENTIAL_HEADERS.has(name.toLowerCase()) ? redact(name.toLowerCase(), text) : text;
       }
       const entry: RecordedRequest = { method: req.method, path: req.originalUrl.split('?')[0] ?? '', status: 0, headers, at: Date.now() };
-      this.counters.requests.push(entry);
+      const { requests } = this.counters;
+      requests.push(entry);
+      if (requests.length > RECORDED_REQUESTS) requests.splice(0, requests.length - RECORDED_REQUESTS);
       res.once('finish', () => {
         entry.status = res.statusCode;
       });
@@ -126,6 +173,12 @@ export class Controls implements ServerControl {
   applyLogoutFailure(req: Request, res: Response): boolean {
     if (!this.logoutFailure) return false;
     fail(this.logoutFailure, req, res, 1);
+    return true;
+  }
+
+  applySessionCheckFailure(req: Request, res: Response): boolean {
+    if (!this.sessionCheckFailure) return false;
+    fail(this.sessionCheckFailure, req, res, 1);
     return true;
   }
 
@@ -149,6 +202,12 @@ export class Controls implements ServerControl {
   /** The /__test__ endpoints: JSON, GET to read, POST to change; 400 on a bad argument. */
   router(): Router {
     const router = express.Router();
+    // By the Host header as sent, not req.hostname (which trusts X-Forwarded-Host behind a proxy).
+    router.use((req, res, next) => {
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+      if (LOOPBACK_HOSTS.has(host)) return next();
+      res.status(403).json({ error: 'forbidden_host' });
+    });
     const action = (fn: (body: Record<string, unknown>) => void) => (req: Request, res: Response) => {
       try {
         fn((req.body ?? {}) as Record<string, unknown>);
@@ -165,6 +224,7 @@ export class Controls implements ServerControl {
     router.post('/fail-refresh', action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })));
     router.post('/delay-refresh', action((b) => this.delayRefresh(Number(b.ms))));
     router.post('/fail-logout', action((b) => this.failLogout((b.kind ?? null) as LogoutFailure | null)));
+    router.post('/fail-session-check', action((b) => this.failSessionCheck((b.kind ?? null) as SessionCheckFailure | null)));
     return router;
   }
 }

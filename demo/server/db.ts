@@ -1,20 +1,22 @@
-// One SQLite file holds everything the server must remember across a restart:
-// the signing secrets, the express-session sessions and the refresh-token families.
-import { randomBytes } from 'node:crypto';
+// One SQLite file holds everything the server must remember across a restart: the
+// express-session sessions and the refresh-token families. Never the signing secrets:
+// whoever copies the data must not get the keys with it (see secrets.ts).
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS secrets (
-    name  TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS sessions (
-    sid        TEXT PRIMARY KEY,
+  -- Earlier versions kept the secrets here and keyed sessions by the plaintext id: drop both.
+  DROP TABLE IF EXISTS secrets;
+  DROP TABLE IF EXISTS sessions;
+  CREATE TABLE IF NOT EXISTS auth_sessions (
+    key        TEXT PRIMARY KEY,          -- SHA-256 of the session id: the id itself is never stored
+    user       TEXT,
+    device     TEXT,
     data       TEXT NOT NULL,
     expires_at INTEGER NOT NULL           -- ms since the epoch
   );
+  CREATE INDEX IF NOT EXISTS auth_sessions_user ON auth_sessions(user);
   CREATE TABLE IF NOT EXISTS refresh_families (
     id         TEXT PRIMARY KEY,
     user       TEXT NOT NULL,
@@ -38,14 +40,4 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
   return db;
-}
-
-/**
- * A random secret created once and then kept in the DB, so that a restart on the
- * same file keeps signed JWTs and session cookies valid.
- */
-export function persistentSecret(db: Db, name: string): Buffer {
-  db.prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(32).toString('base64url'));
-  const row = db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string };
-  return Buffer.from(row.value, 'base64url');
 }

@@ -14,35 +14,53 @@
 // - Logout revokes the family of the refresh cookie, of a body refresh_token and
 //   of the session, deletes the session row and clears every cookie; it is 204
 //   even with nothing to log out.
+// - A session ends at its idle expiry (refreshTokenTtl since the last refresh) or
+//   its absolute lifetime since sign-in, whichever comes first; it can also be
+//   revoked from another device (routes/devices.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import cookieParser from 'cookie-parser';
-import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import session from 'express-session';
-import { SESSION_COOKIE, sessionCookieOptions, type ServerContext } from './context.ts';
+import { cookieNames, isSecure, sessionCookieOptions, type ServerContext } from './context.ts';
 import { Controls, type ServerControl } from './controls.ts';
-import { issueCsrfCookie } from './csrf.ts';
-import { openDatabase, persistentSecret } from './db.ts';
+import { corsAllowList } from './cors.ts';
+import { issueCsrfCookie, keepCsrfBound } from './csrf.ts';
+import { openDatabase } from './db.ts';
+import { LoginLimiter, type LoginLimits } from './rate-limit.ts';
 import { RefreshTokens } from './refresh-tokens.ts';
 import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
 import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
+import { deviceRoutes, sessionCheckRoute } from './routes/devices.ts';
+import { loadSecrets } from './secrets.ts';
 import { SqliteSessionStore } from './session-store.ts';
 import { DEFAULT_USERS, Users } from './users.ts';
 
-export type { LogoutFailure, RecordedRequest, RefreshFailure, ServerControl, ServerStats } from './controls.ts';
+export type { LogoutFailure, RecordedRequest, RefreshFailure, ServerControl, ServerStats, SessionCheckFailure } from './controls.ts';
+export { fingerprint } from './controls.ts';
 export { signJwt, verifyJwt, type AccessTokenClaims } from './jwt.ts';
+export type { LoginLimits } from './rate-limit.ts';
 
 export interface ReferenceServerOptions {
   port?: number; // default 0 = random; always binds 127.0.0.1
   accessTokenTtl?: number; // seconds, default 20
-  refreshTokenTtl?: number; // seconds, default 8 hours
-  database?: string; // SQLite file for sessions, refresh-token families and secrets; default ':memory:'
+  refreshTokenTtl?: number; // seconds, default 8 hours: the idle expiry of a session
+  absoluteLifetime?: number; // seconds since sign-in after which no refresh helps; default 12 hours
+  database?: string; // SQLite file for sessions and refresh-token families; default ':memory:'
+  /** Signing secrets; default: env JWT_SECRET / SESSION_SECRET, else random per start (never stored). */
+  secrets?: { jwt?: string; session?: string };
   staticDirs?: string[]; // served statically at /
   graceWindow?: number; // ms; default 0 = strict rotation
-  controls?: boolean; // mount the /__test__ endpoints; default false
-  secureCookies?: boolean; // default false (http on loopback); true adds Secure
+  controls?: boolean; // mount the /__test__ endpoints and the request recorder; default false
+  /** Default 'auto': Secure (and __Host- names) exactly for requests that came over HTTPS. */
+  secureCookies?: boolean | 'auto';
+  /** Express's `trust proxy`, so that 'auto', rate limits and the client address see through a TLS proxy. Default false. */
+  trustProxy?: boolean | number | string;
+  /** Origins of apps on other origins allowed to call with credentials (CORS). Their cookies become SameSite=None; Secure. */
+  corsOrigins?: string[];
   clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
   users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
+  loginLimits?: Partial<LoginLimits>; // failed logins per user / per address per window
 }
 
 export interface ReferenceServer {
@@ -52,46 +70,62 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
-function createApp(ctx: ServerContext, options: ReferenceServerOptions, sessionSecret: string): Express {
+/** express-session twice, plain and __Host- named, picked per request: the cookie name depends on Secure. */
+function sessionMiddleware(ctx: ServerContext): RequestHandler[] {
+  const instance = (secure: boolean) =>
+    session({
+      name: cookieNames(secure).session,
+      secret: ctx.sessionSecret,
+      store: secure ? ctx.sessionStore.twin() : ctx.sessionStore,
+      resave: false,
+      saveUninitialized: false, // no session row and no cookie before a login
+      cookie: sessionCookieOptions(ctx, secure),
+    });
+  const [plain, secure] = [instance(false), instance(true)];
+  return [(req, res, next) => (isSecure(ctx, req) ? secure : plain)(req, res, next), keepCsrfBound(ctx)];
+}
+
+function createApp(ctx: ServerContext, options: ReferenceServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
 
-  if (ctx.secureCookies) {
+  if (ctx.secureCookies === true || ctx.crossSite) {
     // We listen on loopback only, and browsers treat http://127.0.0.1 as a secure
     // context. express-session refuses to set a Secure cookie unless req.secure,
     // so mark every (necessarily local) request as secure. Behind a real TLS
-    // proxy, use app.set('trust proxy', ...) instead.
+    // proxy, use trustProxy and the default secureCookies: 'auto' instead.
     app.use((req, _res, next) => {
       Object.defineProperty(req, 'secure', { value: true });
       next();
     });
   }
 
-  app.use(['/auth', '/api'], ctx.controls.recorder(), (_req: Request, res: Response, next: NextFunction) => {
+  const noStore = (_req: Request, res: Response, next: NextFunction) => {
     res.set('Cache-Control', 'no-store'); // tokens and user data must not be cached
     next();
-  });
+  };
+  app.use(['/auth', '/api'], ...(options.corsOrigins?.length ? [corsAllowList(options.corsOrigins)] : []), ...(options.controls ? [ctx.controls.recorder()] : []), noStore);
   app.use(cookieParser());
   app.use(express.json());
-  app.use(issueCsrfCookie(ctx.secureCookies));
+  app.use(issueCsrfCookie(ctx));
   if (options.controls) app.use('/__test__', ctx.controls.router());
 
-  const sessions = session({
-    name: SESSION_COOKIE,
-    secret: sessionSecret, // random, persisted: signs the session id cookie
-    store: ctx.sessionStore,
-    resave: false,
-    saveUninitialized: false, // no session row and no cookie before a login
-    cookie: sessionCookieOptions(ctx),
-  });
+  const sessions = sessionMiddleware(ctx);
+  app.get('/auth/session', sessionCheckRoute(ctx)); // before the session middleware: reads, never writes
   app.use('/auth/cookie', sessions, cookieAuthRoutes(ctx));
-  app.use('/auth', sessions, bearerAuthRoutes(ctx));
+  app.use('/auth', sessions, bearerAuthRoutes(ctx), deviceRoutes(ctx));
   app.use('/api/cookie', sessions, cookieApiRoutes(ctx));
   app.use('/api', bearerApiRoutes(ctx)); // stateless: the JWT alone, no session
 
   for (const dir of options.staticDirs ?? []) app.use(express.static(dir));
   app.get('/', (_req, res) => {
-    res.type('text/plain').send('tokenward reference server\nPOST /auth/login, /auth/refresh, /auth/logout; /api/*\nPOST /auth/cookie/login, /auth/cookie/refresh, /auth/cookie/logout; /api/cookie/*\n');
+    res
+      .type('text/plain')
+      .send(
+        'tokenward reference server\nPOST /auth/login, /auth/refresh, /auth/logout; /api/*\nPOST /auth/cookie/login, /auth/cookie/refresh, /auth/cookie/logout; /api/cookie/*\n' +
+          'GET /auth/session, /auth/sessions; POST /auth/sessions/:id/revoke, /auth/logout-all, /auth/password\n',
+      );
   });
   app.use('/auth', (_req, res) => {
     res.status(404).json({ error: 'not_found' });
@@ -110,19 +144,25 @@ function createApp(ctx: ServerContext, options: ReferenceServerOptions, sessionS
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const accessTokenTtl = options.accessTokenTtl ?? 20;
   const refreshTokenTtl = options.refreshTokenTtl ?? 8 * 60 * 60;
+  const absoluteLifetime = options.absoluteLifetime ?? 12 * 60 * 60;
+  const secrets = loadSecrets(options.secrets);
   const db = openDatabase(options.database ?? ':memory:');
   const controls = new Controls(accessTokenTtl);
   const ctx: ServerContext = {
     users: new Users(options.users ?? DEFAULT_USERS),
-    refreshTokens: new RefreshTokens(db, refreshTokenTtl * 1000, options.graceWindow ?? 0),
-    sessionStore: new SqliteSessionStore(db, refreshTokenTtl * 1000),
-    jwtSecret: persistentSecret(db, 'jwt'),
+    refreshTokens: new RefreshTokens(db, refreshTokenTtl * 1000, options.graceWindow ?? 0, absoluteLifetime * 1000),
+    sessionStore: new SqliteSessionStore(db, refreshTokenTtl * 1000, absoluteLifetime * 1000),
+    loginLimiter: new LoginLimiter(options.loginLimits),
+    jwtSecret: secrets.jwt,
+    sessionSecret: secrets.session,
     controls,
     refreshTokenTtl,
-    secureCookies: options.secureCookies ?? false,
+    absoluteLifetime,
+    secureCookies: options.secureCookies ?? 'auto',
+    crossSite: (options.corsOrigins?.length ?? 0) > 0,
     clearSiteData: options.clearSiteData ?? '"cookies"',
   };
-  const app = createApp(ctx, options, persistentSecret(db, 'session').toString('base64url'));
+  const app = createApp(ctx, options);
 
   const server = createServer(app);
   // Tracked so that close() can cut hanging requests and idle keep-alive connections.

@@ -1,6 +1,7 @@
 // The demo server: `npx tsx demo/server/main.ts` (PORT=8787 by default; PORT=0 picks a free
 // port, and the line printed below says which). DEMO_DB names another SQLite file (tests
-// point it at a temporary one).
+// point it at a temporary one). JWT_SECRET and SESSION_SECRET keep sessions valid across a
+// restart; without them each start makes new secrets (see secrets.ts).
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

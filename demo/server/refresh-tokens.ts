@@ -3,6 +3,8 @@
 // in the same family. A used token presented again means two parties hold the same
 // family (a stolen token, or a buggy client): the whole family is revoked, which
 // logs out both the thief and the victim, and the victim can log in again.
+// A family also has an absolute lifetime from its login: rotation never extends a
+// token beyond it, so a stolen family dies on schedule however busy its thief is.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 
@@ -17,8 +19,11 @@ export type RotationResult =
   | { ok: true; kind: 'rotated' | 'grace'; issued: IssuedRefreshToken }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reuse' };
 
+export type RevokeReason = 'logout' | 'reuse' | 'relogin' | 'revoked' | 'password';
+
 interface TokenRow {
   family_id: string;
+  created_at: number;
   expires_at: number;
   used_at: number | null;
   user: string;
@@ -45,24 +50,31 @@ export class RefreshTokens {
    */
   private readonly recent = new Map<string, { issued: IssuedRefreshToken; until: number }>();
 
-  constructor(private readonly db: Db, private readonly ttlMs: number, private readonly graceWindowMs: number) {
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs: number,
+    private readonly graceWindowMs: number,
+    private readonly absoluteMs: number,
+  ) {
     this.q = {
       insertFamily: db.prepare('INSERT INTO refresh_families (id, user, created_at) VALUES (?, ?, ?)'),
       insertToken: db.prepare('INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)'),
       lookup: db.prepare<[string], TokenRow>(
-        `SELECT t.family_id, t.expires_at, t.used_at, f.user, f.revoked_at
+        `SELECT t.family_id, t.expires_at, t.used_at, f.user, f.revoked_at, f.created_at
            FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
           WHERE t.hash = ?`,
       ),
       markUsed: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
       revoke: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
-      familyActive: db.prepare<[string], { ok: number }>('SELECT 1 AS ok FROM refresh_families WHERE id = ? AND revoked_at IS NULL'),
+      familyCreated: db.prepare<[string], { created_at: number }>('SELECT created_at FROM refresh_families WHERE id = ? AND revoked_at IS NULL'),
+      revokeUser: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE user = ? AND id IS NOT ? AND revoked_at IS NULL'),
     };
   }
 
-  private issue(familyId: string, user: string, now: number): IssuedRefreshToken {
+  private issue(familyId: string, user: string, now: number, createdAt: number): IssuedRefreshToken {
     const token = newToken();
-    const expiresAt = now + this.ttlMs;
+    // Idle expiry, but never past the family's absolute end.
+    const expiresAt = Math.min(now + this.ttlMs, createdAt + this.absoluteMs);
     this.q.insertToken.run(hashToken(token), familyId, now, expiresAt);
     return { token, familyId, user, expiresAt };
   }
@@ -73,7 +85,7 @@ export class RefreshTokens {
     const familyId = randomUUID();
     return this.db.transaction(() => {
       this.q.insertFamily.run(familyId, user, now);
-      return this.issue(familyId, user, now);
+      return this.issue(familyId, user, now, now);
     })();
   }
 
@@ -106,7 +118,7 @@ export class RefreshTokens {
       }
       // The old token dies at this very moment, the new one is born in the same family.
       this.q.markUsed.run(now, hash);
-      const issued = this.issue(row.family_id, row.user, now);
+      const issued = this.issue(row.family_id, row.user, now, row.created_at);
       if (this.graceWindowMs > 0) this.remember(issued, now);
       return { ok: true, kind: 'rotated', issued };
     })();
@@ -122,13 +134,26 @@ export class RefreshTokens {
     return this.q.lookup.get(hashToken(token))?.family_id;
   }
 
-  revokeFamily(familyId: string, reason: 'logout' | 'reuse'): void {
+  revokeFamily(familyId: string, reason: RevokeReason): void {
     this.q.revoke.run(Date.now(), reason, familyId);
     this.recent.delete(familyId);
   }
 
+  /** Every active family of the user but `keep` (sign out everywhere, password change). */
+  revokeAllOf(user: string, reason: RevokeReason, keep: string | null = null): void {
+    this.q.revokeUser.run(Date.now(), reason, user, keep ?? '');
+    this.recent.clear();
+  }
+
+  /** When an active family ends at the latest (ms), or null if it was revoked or has run out. */
+  familyEnd(familyId: string): number | null {
+    const row = this.q.familyCreated.get(familyId);
+    const end = row ? row.created_at + this.absoluteMs : 0;
+    return end > Date.now() ? end : null;
+  }
+
   /** Checked on every API request: revoking a family also kills its access tokens. */
   isFamilyActive(familyId: string): boolean {
-    return this.q.familyActive.get(familyId) !== undefined;
+    return this.familyEnd(familyId) !== null;
   }
 }

@@ -138,6 +138,34 @@ describe('the demo (npm run demo, real Chromium)', () => {
     await context.close();
   });
 
+  it('the devices panel signs out another browser profile, whose tabs leave with reason revoked', async () => {
+    const { url } = demo!;
+    await control(url, 'reset', {});
+    const errors: string[][] = [];
+    const signedIn = async (): Promise<Page> => {
+      const context = await browser!.newContext({ viewport: { width: 1360, height: 1000 } });
+      const page = await context.newPage();
+      errors.push(trackErrors(page));
+      await page.goto(`${url}/`);
+      await page.click('#sign-in'); // the form comes filled in with the demo account
+      await page.locator('#status[data-status="authenticated"]').waitFor();
+      return page;
+    };
+    const laptop = await signedIn();
+    const phone = await signedIn();
+    await laptop.click('#reload-devices');
+    await laptop.locator('#devices .device[data-current="false"]').waitFor();
+    expect(await laptop.locator('#devices .device').count()).toBe(2);
+    await laptop.locator('#devices .device[data-current="false"] button').click();
+    // The demo checks every 5 s.
+    await phone.locator('#status[data-status="unauthenticated"]').waitFor({ timeout: 10_000 });
+    await logEntries(phone, '[data-event="logout"][data-code="revoked"]').waitFor();
+    expect(await laptop.textContent('#status-text')).toBe('Signed in as alice');
+    expect(await laptop.locator('#devices .device').count()).toBe(1);
+    expect(errors.flat()).toEqual([]);
+    await Promise.all([laptop.context().close(), phone.context().close()]);
+  });
+
   // The framework examples, linked from the main page: the same session, through each binding.
   it.each(['react', 'vue'])('the %s example signs in, calls the API and logs out, in step with the main page', async (example) => {
     const { url } = demo!;

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signJwt } from '../../demo/server/index.ts';
-import { alice, Client, decodeJwt, sessionId, setCookies, tempDatabase, useServer, withServer } from './http.ts';
+import { alice, Client, decodeJwt, SECRETS, sessionId, sessionKey, setCookies, tempDatabase, useServer, withServer } from './http.ts';
 
 const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
 const db = tempDatabase();
-const server = useServer({ db, controls: true });
+const server = useServer({ db, controls: true, secrets: SECRETS });
 
 function sessionRows(sid: string): number {
-  return db.query('SELECT sid FROM sessions WHERE sid = ?', sid).length;
+  return db.query('SELECT key FROM auth_sessions WHERE key = ?', sessionKey(sid)).length;
 }
 
 /** Another browser holding a copied (replayed, racing) refresh token, with a CSRF cookie of its own. */
@@ -26,8 +26,7 @@ function revokedReason(accessToken: string): string | undefined {
 }
 
 function jwtSecret(): Buffer {
-  const [row] = db.query<{ value: string }>("SELECT value FROM secrets WHERE name = 'jwt'");
-  return Buffer.from(row!.value, 'base64url');
+  return Buffer.from(SECRETS.jwt);
 }
 
 describe('login', () => {
@@ -321,15 +320,21 @@ describe('refresh token in the body (?refresh_in_body=1)', () => {
 });
 
 describe('cookie options', () => {
-  it('adds Secure everywhere with secureCookies, and omits Clear-Site-Data when disabled', () =>
+  it('adds Secure and the __Host-/__Secure- prefixes with secureCookies, and omits Clear-Site-Data when disabled', () =>
     withServer({ secureCookies: true, clearSiteData: false }, async (secure) => {
+      const names = ['__Secure-tw_refresh', '__Host-connect.sid', '__Host-XSRF-TOKEN'];
       const client = new Client(secure.url);
       const res = await client.post('/auth/login', { json: alice });
       const cookies = setCookies(res);
-      for (const name of ['tw_refresh', 'connect.sid', 'XSRF-TOKEN']) expect(cookies.get(name)?.attributes.secure, name).toBe(true);
-      const out = await client.post('/auth/logout');
+      for (const name of names) expect(cookies.get(name)?.attributes.secure, name).toBe(true);
+      // __Host- demands Path=/ and no Domain; the refresh cookie keeps Path=/auth, hence __Secure-.
+      for (const name of names.slice(1)) expect(cookies.get(name)?.attributes, name).toMatchObject({ path: '/' });
+      for (const name of names) expect(cookies.get(name)?.attributes.domain, name).toBeUndefined();
+      const csrf = client.jar.get('__Host-XSRF-TOKEN')!;
+      expect((await client.post('/auth/refresh', { csrf })).status).toBe(200);
+      const out = await client.post('/auth/logout', { csrf });
       expect(out.status).toBe(204);
       expect(out.headers.has('clear-site-data')).toBe(false);
-      for (const name of ['tw_refresh', 'connect.sid', 'XSRF-TOKEN']) expect(setCookies(out).get(name)?.attributes.secure, name).toBe(true);
+      for (const name of names) expect(setCookies(out).get(name)?.attributes.secure, name).toBe(true);
     }));
 });

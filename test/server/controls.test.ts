@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startReferenceServer } from '../../demo/server/index.ts';
+import { fingerprint, startReferenceServer } from '../../demo/server/index.ts';
 import { alice, Client, decodeJwt, until, useServer, withServer, type TestServer } from './http.ts';
 
 const server = useServer({ controls: true });
@@ -145,13 +145,14 @@ describe('setAccessTokenTtl, stats and reset', () => {
     expect(body.expires_in).toBe(5);
     const claims = decodeJwt(body.access_token);
     expect((claims.exp as number) - (claims.iat as number)).toBe(5);
-    const cookie = await client.post('/auth/cookie/login', { json: alice });
+    // Another browser: a cookie-mode login in this one would end its bearer session (re-login revokes).
+    const cookie = await new Client(server.url).post('/auth/cookie/login', { json: alice });
     expect(await cookie.json()).toEqual({ expires_in: 5 });
     server.control.reset();
     expect(((await (await client.post('/auth/refresh')).json()) as { expires_in: number }).expires_in).toBe(20);
   });
 
-  it('counts calls and logs every /auth and /api request with lowercased headers', async () => {
+  it('counts calls and logs every /auth and /api request with lowercased headers, credentials only as fingerprints', async () => {
     const client = new Client(server.url);
     await client.get('/');
     await client.post('/auth/login', { json: { username: 'alice', password: 'bad' } });
@@ -172,15 +173,21 @@ describe('setAccessTokenTtl, stats and reset', () => {
       'POST /auth/logout 204',
     ]);
     const api = stats.requests[3]!;
-    expect(api.headers).toMatchObject({ authorization: `Bearer ${access}`, 'x-custom': 'yes' });
-    expect(stats.requests[2]!.headers['x-xsrf-token']).toBe(stats.requests[2]!.headers.cookie!.match(/XSRF-TOKEN=([^;]+)/)![1]);
+    expect(api.headers).toMatchObject({ authorization: `Bearer ${fingerprint(access)}`, 'x-custom': 'yes' });
+    const refresh = stats.requests[2]!.headers;
+    expect(refresh['x-xsrf-token']).toMatch(/^redacted:[0-9a-f]{12}$/);
+    expect(refresh['x-xsrf-token']).toBe(refresh.cookie!.match(/XSRF-TOKEN=([^;]+)/)![1]);
+    // No credential in the log, in any form: not the access token, the refresh cookie, the session cookie or the CSRF token.
+    const log = JSON.stringify(stats.requests);
+    for (const secret of [access, client.jar.get('tw_refresh'), client.jar.get('XSRF-TOKEN')].filter(Boolean)) expect(log).not.toContain(secret);
+    expect(log).not.toMatch(/connect\.sid=s%3A|connect\.sid=s:/);
     expect(api.at).toBeGreaterThan(Date.now() - 10_000);
 
     server.control.failRefresh(3, '500');
     server.control.failLogout('500');
     server.control.delayRefresh(10_000);
     server.control.reset();
-    expect(server.control.stats()).toEqual({ loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, requests: [] });
+    expect(server.control.stats()).toEqual({ loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, sessionChecks: 0, requests: [] });
     const again = await loggedIn();
     expect((await again.post('/auth/refresh')).status).toBe(200); // switches and delay are off
     expect((await again.post('/auth/logout')).status).toBe(204);
@@ -243,7 +250,7 @@ describe('HTTP control endpoints', () => {
 
 describe('close()', () => {
   it('ends promptly with a hanging request and a pending delayed refresh', async () => {
-    const srv = await startReferenceServer();
+    const srv = await startReferenceServer({ controls: true }); // the recorder shows the pending requests
     const client = new Client(srv.url);
     await client.login();
     srv.control.failRefresh(1, 'hang');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { alice, Client, sessionId, setCookies, tempDatabase, until, useServer } from './http.ts';
+import { alice, Client, sessionId, sessionKey, setCookies, tempDatabase, until, useServer } from './http.ts';
 
 const EPOCH = 'Thu, 01 Jan 1970 00:00:00 GMT';
 const db = tempDatabase();
 const server = useServer({ db, controls: true });
 
 function sessionRow(sid: string): { authUntil?: number } | undefined {
-  const [row] = db.query<{ data: string }>('SELECT data FROM sessions WHERE sid = ?', sid);
+  const [row] = db.query<{ data: string }>('SELECT data FROM auth_sessions WHERE key = ?', sessionKey(sid));
   return row ? (JSON.parse(row.data) as { authUntil?: number }) : undefined;
 }
 
@@ -14,7 +14,7 @@ function sessionRow(sid: string): { authUntil?: number } | undefined {
 function expireAuthorisation(sid: string): void {
   const data = sessionRow(sid)!;
   data.authUntil = Date.now() - 1000;
-  db.run('UPDATE sessions SET data = ? WHERE sid = ?', JSON.stringify(data), sid);
+  db.run('UPDATE auth_sessions SET data = ? WHERE key = ?', JSON.stringify(data), sessionKey(sid));
 }
 
 describe('cookie mode', () => {

@@ -1,6 +1,7 @@
 // A tiny cookie jar and fetch wrapper for the server tests: enough of a browser to
 // keep cookies per path, drop expired ones, and copy the CSRF cookie into its header.
 // Also the server and temporary-database set-up the test files share.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +134,14 @@ export function decodeJwt(token: string): Record<string, unknown> {
 export function sessionId(cookieValue: string): string {
   return cookieValue.slice(2, cookieValue.lastIndexOf('.'));
 }
+
+/** The key the store files a session id under: its SHA-256, never the id itself. */
+export function sessionKey(sid: string): string {
+  return createHash('sha256').update(sid).digest('hex');
+}
+
+/** Fixed signing secrets, for tests that restart a server or sign their own tokens. */
+export const SECRETS = { jwt: 'j'.repeat(32), session: 's'.repeat(32) };
 
 export interface TempDatabase {
   file: string;

@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../demo/server/index.ts';
-import { Client, tempDatabase } from './http.ts';
+import { Client, SECRETS, sessionId, sessionKey, tempDatabase } from './http.ts';
 
 const db = tempDatabase();
 afterAll(() => db.cleanup());
 
 describe('restart on the same database file', () => {
-  it('keeps access tokens, refresh tokens and sessions valid', async () => {
-    const first = await startReferenceServer({ database: db.file });
+  it('keeps access tokens, refresh tokens and sessions valid with the same secrets, stored nowhere in the file', async () => {
+    const first = await startReferenceServer({ database: db.file, secrets: SECRETS });
     const bearer = new Client(first.url);
     const access = await bearer.login();
     const cookie = new Client(first.url);
@@ -15,7 +15,7 @@ describe('restart on the same database file', () => {
     expect((await cookie.get('/api/cookie/me')).status).toBe(200);
     await first.close();
 
-    const second = await startReferenceServer({ database: db.file });
+    const second = await startReferenceServer({ database: db.file, secrets: SECRETS });
     try {
       expect(second.port).not.toBe(0);
       const bearerAgain = new Client(second.url, bearer.jar);
@@ -28,7 +28,11 @@ describe('restart on the same database file', () => {
     } finally {
       await second.close();
     }
-    expect(db.query("SELECT name FROM secrets ORDER BY name").map((r) => (r as { name: string }).name)).toEqual(['jwt', 'session']);
+    expect(db.query("SELECT name FROM sqlite_master WHERE name IN ('secrets', 'sessions')")).toEqual([]);
+    // Sessions are filed under a hash of their id: the file never holds a usable session id.
+    const sid = sessionId(cookie.jar.get('connect.sid')!);
+    expect(db.query('SELECT key FROM auth_sessions WHERE key = ?', sessionKey(sid))).toHaveLength(1);
+    expect(db.query('SELECT key FROM auth_sessions WHERE key = ? OR data LIKE ?', sid, `%${sid}%`)).toEqual([]);
   });
 
   it('a fresh in-memory server does not accept tokens of another', async () => {

@@ -2,12 +2,13 @@
 // back in the Authorization header; the refresh token is an HttpOnly cookie
 // (or, with ?refresh_in_body=1, a body field, for clients that store it themselves).
 import express, { type Request, type Response, type Router } from 'express';
-import { REFRESH_COOKIE, refreshCookieOptions, type ServerContext } from '../context.ts';
+import { namesFor, refreshCookieOptions, type ServerContext } from '../context.ts';
+import { exposeCsrf } from '../csrf.ts';
 import { issueAccessToken, verifyJwt } from '../jwt.ts';
 import type { IssuedRefreshToken } from '../refresh-tokens.ts';
 import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
 
-function sendTokens(ctx: ServerContext, res: Response, refresh: IssuedRefreshToken, refreshInBody: boolean): void {
+function sendTokens(ctx: ServerContext, req: Request, res: Response, refresh: IssuedRefreshToken, refreshInBody: boolean): void {
   const ttl = ctx.controls.accessTokenTtl;
   const access = issueAccessToken(refresh.user, refresh.familyId, ttl, ctx.jwtSecret);
   const body: Record<string, unknown> = { access_token: access.token, token_type: 'Bearer', expires_in: ttl };
@@ -16,8 +17,9 @@ function sendTokens(ctx: ServerContext, res: Response, refresh: IssuedRefreshTok
   } else {
     // The cookie lives exactly as long as the token it carries (whole seconds).
     const maxAge = Math.max(0, Math.ceil((refresh.expiresAt - Date.now()) / 1000)) * 1000;
-    res.cookie(REFRESH_COOKIE, refresh.token, refreshCookieOptions(ctx, maxAge));
+    res.cookie(namesFor(ctx, req).refresh, refresh.token, refreshCookieOptions(ctx, req, maxAge));
   }
+  exposeCsrf(ctx, req, res);
   res.json(body);
 }
 
@@ -30,13 +32,13 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     if (!user) return;
     const refresh = ctx.refreshTokens.startFamily(user);
     req.session.familyId = refresh.familyId;
-    sendTokens(ctx, res, refresh, req.query.refresh_in_body === '1');
+    sendTokens(ctx, req, res, refresh, req.query.refresh_in_body === '1');
   });
 
   router.post('/refresh', async (req, res) => {
     if (!beginRefresh(ctx, req, res)) return; // failure switches, then the CSRF check
 
-    const cookie: unknown = req.cookies?.[REFRESH_COOKIE];
+    const cookie: unknown = req.cookies?.[namesFor(ctx, req).refresh];
     const bodyToken: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
     const fromCookie = typeof cookie === 'string' && cookie !== '';
     const token = fromCookie ? (cookie as string) : typeof bodyToken === 'string' ? bodyToken : '';
@@ -49,11 +51,12 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     const result = ctx.refreshTokens.rotate(token);
     if (!result.ok) {
       if (result.reason === 'reuse') ctx.controls.count('reuseDetections');
-      if (fromCookie) res.clearCookie(REFRESH_COOKIE, refreshCookieOptions(ctx)); // it is dead: drop it
+      if (fromCookie) res.clearCookie(namesFor(ctx, req).refresh, refreshCookieOptions(ctx, req)); // it is dead: drop it
       return invalidGrant(res);
     }
     if (result.kind === 'rotated') ctx.controls.count('rotations');
-    sendTokens(ctx, res, result.issued, !fromCookie);
+    if (req.session.familyId === result.issued.familyId) req.session.lastSeen = Date.now(); // for the device list
+    sendTokens(ctx, req, res, result.issued, !fromCookie);
   });
 
   router.post('/logout', (req, res) => logout(ctx, req, res));

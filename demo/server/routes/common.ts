@@ -1,22 +1,60 @@
 // Handlers and helpers used by both bearer mode and cookie mode.
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { CSRF_COOKIE, csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf } from '../csrf.ts';
-import { REFRESH_COOKIE, SESSION_COOKIE, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
+import type { SessionData } from 'express-session';
+import { csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf, rotateCsrf } from '../csrf.ts';
+import { isSecure, namesFor, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
+import type { RevokeReason } from '../refresh-tokens.ts';
+import { deviceLabel } from './user-agent.ts';
 
 export function invalidGrant(res: Response): void {
   res.status(401).json({ error: 'invalid_grant' });
 }
 
-/** The user named by a JSON {username, password} body, or null once an error was sent. */
-function checkCredentials(ctx: ServerContext, req: Request, res: Response): string | null {
+/**
+ * The user named by a JSON {username, password} body, or null once an error was sent.
+ * Throttled per user name and per client address (req.ip: trust proxy aware).
+ */
+async function checkCredentials(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
   const { username, password } = (req.body ?? {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string') {
     res.status(400).json({ error: 'invalid_request' });
     return null;
   }
-  const user = ctx.users.verify(username, password);
-  if (!user) res.status(401).json({ error: 'invalid_credentials' });
+  const address = req.ip ?? '';
+  const wait = ctx.loginLimiter.retryAfter(username, address);
+  if (wait > 0) {
+    res.status(429).set('Retry-After', String(wait)).json({ error: 'rate_limited' });
+    return null;
+  }
+  const user = await ctx.users.verify(username, password);
+  if (user) ctx.loginLimiter.succeeded(user);
+  else {
+    ctx.loginLimiter.failed(username, address);
+    res.status(401).json({ error: 'invalid_credentials' });
+  }
   return user;
+}
+
+/**
+ * What a session holds: the refresh family, if any, is revoked with it. Used by logout,
+ * re-login, device revocation, sign-out-everywhere and the password change alike.
+ */
+export function revokeSessionData(ctx: ServerContext, data: Partial<SessionData> | undefined, reason: RevokeReason): void {
+  if (data?.familyId) ctx.refreshTokens.revokeFamily(data.familyId, reason);
+}
+
+/** The refresh families this browser holds: its cookie, a body token, and its session's. */
+function familiesOf(ctx: ServerContext, req: Request): Set<string> {
+  const families = new Set<string>();
+  const fromCookie: unknown = req.cookies?.[namesFor(ctx, req).refresh];
+  const fromBody: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
+  for (const token of [fromCookie, fromBody]) {
+    const family = typeof token === 'string' && token ? ctx.refreshTokens.familyOf(token) : undefined;
+    if (family) families.add(family);
+  }
+  if (req.session?.familyId) families.add(req.session.familyId);
+  return families;
 }
 
 /**
@@ -34,14 +72,18 @@ function regenerateSession(req: Request): Promise<void> {
  */
 export async function beginLogin(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
   ctx.controls.count('loginCalls');
-  if (!csrfHeaderAbsentOrMatches(req)) {
+  if (!csrfHeaderAbsentOrMatches(ctx, req)) {
     rejectCsrf(res);
     return null;
   }
-  const user = checkCredentials(ctx, req, res);
+  const user = await checkCredentials(ctx, req, res);
   if (!user) return null;
+  // A new login in this browser replaces its previous one: that one's refresh family dies too.
+  for (const family of familiesOf(ctx, req)) ctx.refreshTokens.revokeFamily(family, 'relogin');
   await regenerateSession(req); // new session id: defeats session fixation
-  req.session.user = user;
+  const now = Date.now();
+  Object.assign(req.session, { user, device: randomUUID(), label: deviceLabel(req.get('user-agent')), createdAt: now, lastSeen: now });
+  rotateCsrf(ctx, req, res); // a token planted before login is worthless after it
   return user;
 }
 
@@ -55,7 +97,7 @@ export async function beginLogin(ctx: ServerContext, req: Request, res: Response
 export function beginRefresh(ctx: ServerContext, req: Request, res: Response): boolean {
   ctx.controls.count('refreshCalls');
   if (ctx.controls.applyRefreshFailure(req, res)) return false;
-  if (!csrfHeaderMatches(req)) {
+  if (!csrfHeaderMatches(ctx, req)) {
     rejectCsrf(res);
     return false;
   }
@@ -97,24 +139,20 @@ export function answerApi(req: Request, res: Response, user: string, exp: number
 export async function logout(ctx: ServerContext, req: Request, res: Response): Promise<void> {
   ctx.controls.count('logoutCalls');
   if (ctx.controls.applyLogoutFailure(req, res)) return;
-  if (!csrfHeaderMatches(req)) return rejectCsrf(res);
+  if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
+  for (const family of familiesOf(ctx, req)) ctx.refreshTokens.revokeFamily(family, 'logout');
+  await signOutHere(ctx, req, res);
+}
 
-  const families = new Set<string>();
-  const fromCookie: unknown = req.cookies?.[REFRESH_COOKIE];
-  const fromBody: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
-  for (const token of [fromCookie, fromBody]) {
-    const family = typeof token === 'string' && token ? ctx.refreshTokens.familyOf(token) : undefined;
-    if (family) families.add(family);
-  }
-  if (req.session.familyId) families.add(req.session.familyId);
-  for (const family of families) ctx.refreshTokens.revokeFamily(family, 'logout');
-
+/** This browser's session row deleted and every cookie we set cleared: 204. */
+export async function signOutHere(ctx: ServerContext, req: Request, res: Response): Promise<void> {
   await destroySession(req);
+  const names = namesFor(ctx, req);
   // Same name, path and attributes as when set, otherwise the browser keeps the old
   // cookie. (Express 5's clearCookie drops maxAge and sets an expiry in 1970.)
-  res.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
-  res.clearCookie(REFRESH_COOKIE, refreshCookieOptions(ctx));
-  res.clearCookie(CSRF_COOKIE, csrfCookieOptions(ctx.secureCookies));
+  res.clearCookie(names.session, sessionCookieOptions(ctx, isSecure(ctx, req)));
+  res.clearCookie(names.refresh, refreshCookieOptions(ctx, req));
+  res.clearCookie(names.csrf, csrfCookieOptions(ctx, req));
   // Asks the browser to drop what it holds for this origin too (cookies by default).
   if (ctx.clearSiteData) res.set('Clear-Site-Data', ctx.clearSiteData);
   res.status(204).end();

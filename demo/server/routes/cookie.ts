@@ -2,13 +2,9 @@
 // credential; the page never sees a token. "Access expiry" is the authUntil time
 // kept in the session, extended by /auth/cookie/refresh.
 import express, { type Request, type Response, type Router } from 'express';
-import { csrfHeaderMatches, isUnsafeMethod, rejectCsrf } from '../csrf.ts';
+import { csrfHeaderMatches, exposeCsrf, isUnsafeMethod, rejectCsrf } from '../csrf.ts';
 import type { ServerContext } from '../context.ts';
 import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
-
-function sessionStillExists(ctx: ServerContext, sid: string): Promise<boolean> {
-  return new Promise((resolve) => ctx.sessionStore.get(sid, (err, sess) => resolve(!err && !!sess?.user)));
-}
 
 /** POST /auth/cookie/login, /auth/cookie/refresh, /auth/cookie/logout */
 export function cookieAuthRoutes(ctx: ServerContext): Router {
@@ -27,8 +23,11 @@ export function cookieAuthRoutes(ctx: ServerContext): Router {
     if (!req.session.user || typeof req.session.authUntil !== 'number') return invalidGrant(res);
     if (!(await refreshDelayPassed(ctx, req, res))) return;
     // During a delay, a logout may have deleted the session: saving it now would resurrect it.
-    if (ctx.controls.refreshDelayMs > 0 && !(await sessionStillExists(ctx, req.sessionID))) return invalidGrant(res);
-    req.session.authUntil = Date.now() + ctx.controls.accessTokenTtl * 1000;
+    if (ctx.controls.refreshDelayMs > 0 && !ctx.sessionStore.read(req.sessionID)?.user) return invalidGrant(res);
+    const now = Date.now();
+    req.session.authUntil = now + ctx.controls.accessTokenTtl * 1000;
+    req.session.lastSeen = now;
+    exposeCsrf(ctx, req, res);
     res.json({ expires_in: ctx.controls.accessTokenTtl });
   });
 
@@ -42,7 +41,7 @@ export function cookieApiRoutes(ctx: ServerContext): Router {
   router.use((req: Request, res: Response) => {
     ctx.controls.count('apiCalls');
     // The browser attaches the session cookie by itself, so state-changing calls need the CSRF header.
-    if (isUnsafeMethod(req.method) && !csrfHeaderMatches(req)) return rejectCsrf(res);
+    if (isUnsafeMethod(req.method) && !csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
     const { user, authUntil } = req.session;
     if (!user || typeof authUntil !== 'number' || authUntil <= Date.now()) {
       ctx.controls.count('api401s');

@@ -1,0 +1,123 @@
+// Server-side invalidation the user can see and drive: is this session alive (the SDK's
+// session check), which devices are signed in, sign one out, sign out everywhere, and a
+// password change that signs out every other device. Revoking a device deletes its
+// express-session row and revokes its refresh-token family, so its next refresh gets
+// invalid_grant, its access tokens stop working, and its next session check gets 401.
+import { signedCookie } from 'cookie-parser';
+import express, { type Request, type Response, type Router } from 'express';
+import type { SessionData } from 'express-session';
+import { namesFor, type ServerContext } from '../context.ts';
+import { csrfHeaderMatches, exposeCsrf, rejectCsrf } from '../csrf.ts';
+import { verifyJwt } from '../jwt.ts';
+import { revokeSessionData, signOutHere } from './common.ts';
+
+/** The session this request's cookie names, read straight from the store: no touch, no write. */
+function storedSession(ctx: ServerContext, req: Request): SessionData | null {
+  const cookie: unknown = req.cookies?.[namesFor(ctx, req).session];
+  const sid = typeof cookie === 'string' ? signedCookie(cookie, ctx.sessionSecret) : false;
+  return sid ? ctx.sessionStore.read(sid) : null;
+}
+
+/**
+ * When the session of this request ends at the latest (ms), or null if it is over. A session
+ * cookie is enough (cookie mode, and bearer mode while its family lives); so is a bearer token
+ * we signed whose family lives. The token's own expiry does not matter here: the question is
+ * whether the session lives, and a token that ran out in transit must not sign anybody out.
+ */
+function sessionEnd(ctx: ServerContext, req: Request, stored: SessionData | null): number | null {
+  if (stored?.user) {
+    if (stored.familyId) return ctx.refreshTokens.familyEnd(stored.familyId);
+    return stored.createdAt === undefined ? null : stored.createdAt + ctx.absoluteLifetime * 1000;
+  }
+  const bearer = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.get('authorization') ?? '')?.[1];
+  const claims = bearer ? verifyJwt(bearer, ctx.jwtSecret, Number.NEGATIVE_INFINITY) : null;
+  return claims ? ctx.refreshTokens.familyEnd(claims.sid) : null;
+}
+
+/** GET /auth/session: 200 {active: true, expiresAt} or 401 {active: false}. Cheap: no rotation, no write. */
+export function sessionCheckRoute(ctx: ServerContext) {
+  return (req: Request, res: Response): void => {
+    ctx.controls.count('sessionChecks');
+    if (ctx.controls.applySessionCheckFailure(req, res)) return;
+    const stored = storedSession(ctx, req);
+    const expiresAt = sessionEnd(ctx, req, stored);
+    if (expiresAt === null) {
+      res.status(401).json({ active: false });
+      return;
+    }
+    if (stored?.csrf) res.locals.csrf = stored.csrf;
+    exposeCsrf(ctx, req, res);
+    res.json({ active: true, expiresAt });
+  };
+}
+
+/** Needs a signed-in session (and, for a change, the CSRF header); false once an error was sent. */
+function signedIn(ctx: ServerContext, req: Request, res: Response, change: boolean): req is Request & { session: { user: string; device: string } } {
+  if (change && !csrfHeaderMatches(ctx, req)) {
+    rejectCsrf(res);
+    return false;
+  }
+  if (req.session.user && req.session.device) return true;
+  res.status(401).json({ error: 'unauthenticated' });
+  return false;
+}
+
+/** Signs out every session of this user but this device's (if kept). */
+function revokeOthers(ctx: ServerContext, user: string, keep: Partial<SessionData> | null, reason: 'revoked' | 'password'): void {
+  for (const data of ctx.sessionStore.destroyAllOf(user, keep?.device ?? null)) revokeSessionData(ctx, data, reason);
+  // Families whose session row is already gone (a body-token client, an expired row) go too.
+  ctx.refreshTokens.revokeAllOf(user, reason, keep?.familyId ?? null);
+}
+
+/** GET /auth/sessions, POST /auth/sessions/:id/revoke, POST /auth/logout-all, POST /auth/password */
+export function deviceRoutes(ctx: ServerContext): Router {
+  const router = express.Router();
+
+  router.get('/sessions', (req, res) => {
+    if (!signedIn(ctx, req, res, false)) return;
+    const here = req.session.device;
+    const sessions = ctx.sessionStore.sessionsOf(req.session.user).map((data) => ({
+      id: data.device,
+      label: data.label,
+      signedInAt: data.createdAt,
+      lastSeenAt: data.lastSeen,
+      current: data.device === here,
+    }));
+    res.json({ sessions });
+  });
+
+  router.post('/sessions/:id/revoke', async (req, res) => {
+    if (!signedIn(ctx, req, res, true)) return;
+    const id = req.params.id;
+    if (id === req.session.device) {
+      revokeSessionData(ctx, req.session, 'revoked');
+      return signOutHere(ctx, req, res);
+    }
+    const data = ctx.sessionStore.destroyDevice(req.session.user, id);
+    if (!data) return void res.status(404).json({ error: 'not_found' });
+    revokeSessionData(ctx, data, 'revoked');
+    res.status(204).end();
+  });
+
+  router.post('/logout-all', async (req, res) => {
+    if (!signedIn(ctx, req, res, true)) return;
+    revokeOthers(ctx, req.session.user, null, 'revoked');
+    await signOutHere(ctx, req, res);
+  });
+
+  router.post('/password', async (req, res) => {
+    if (!signedIn(ctx, req, res, true)) return;
+    const { current, next } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof current !== 'string' || typeof next !== 'string' || next.length < 8) {
+      return void res.status(400).json({ error: 'invalid_request' });
+    }
+    const user = req.session.user;
+    if (!(await ctx.users.verify(user, current))) return void res.status(403).json({ error: 'invalid_credentials' });
+    await ctx.users.setPassword(user, next);
+    // Whoever knew the old password is signed out everywhere but here.
+    revokeOthers(ctx, user, req.session, 'password');
+    res.status(204).end();
+  });
+
+  return router;
+}
