@@ -15,6 +15,7 @@ import { measureHotPath } from './sections/hot-path.ts';
 import { measureLogout } from './sections/logout.ts';
 import { measureRefresh } from './sections/refresh.ts';
 import { measureRestore } from './sections/restore.ts';
+import { measureRotationThroughput } from './sections/rotation-throughput.ts';
 import { measureSessionCheck } from './sections/session-check.ts';
 import { measureVault } from './sections/vault.ts';
 
@@ -29,6 +30,7 @@ const BASELINES = [
   '**Cross-tab logout**: one native BroadcastChannel message between the same tabs (the floor for any cross-tab signal), and okta-auth-js and supabase auth-js doing their own sign-out in the same tab layout.',
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
   '**Session check**: no other SDK checks on its own; per-tab polling would send one request per tab per interval.',
+  '**Rotation throughput**: the Redis store beside the SQLite store, one process each, alternating rounds of the same run.',
 ];
 
 function chromiumPath(): string {
@@ -86,6 +88,7 @@ try {
 } finally {
   pages.remove();
 }
+await attempt('8. Rotation throughput', measureRotationThroughput);
 
 const markdown = [
   '# Benchmarks',

@@ -16,7 +16,7 @@ export type TokenwardErrorCode =
   | 'rate_limited'
   /** The server said the session is over (`invalid_grant`). */
   | 'refresh_rejected'
-  /** Wrong credentials on login. */
+  /** Wrong credentials on login: a 401, or a 400 `invalid_grant`. (Any other 400 is `http`.) */
   | 'login_failed'
   /** Any other unexpected HTTP status (`status` holds it), for example a 403 on a CSRF mismatch. */
   | 'http'
@@ -30,12 +30,23 @@ export type TokenwardErrorCode =
   | 'logout_failed'
   /** Part of the logout purge of browser storage failed (the error's `cause` says which); the rest went on. */
   | 'purge_failed'
+  /**
+   * A credentialed request (an auth call, or `http`/`fetch` to a trusted origin) was answered
+   * with a redirect. It was not followed, so nothing of the session reached its target.
+   */
+  | 'redirect_refused'
+  /** `createSession` was given an option that cannot be right (a `baseUrl` that is not an absolute http(s) URL, say). */
+  | 'invalid_options'
+  /** A failure the SDK cannot classify: a bug in it or in app code it calls. Reported, not retried on a timer. */
+  | 'internal'
   /** The session was disposed. */
   | 'disposed';
 
 export interface TokenwardErrorDetails {
-  status?: number;
-  retryAfter?: number;
+  status?: number | undefined;
+  retryAfter?: number | undefined;
+  oauthError?: string | undefined;
+  oauthErrorDescription?: string | undefined;
   cause?: unknown;
 }
 
@@ -46,12 +57,18 @@ export class TokenwardError extends Error {
   readonly status: number | undefined;
   /** Seconds the server asked us to wait (429 `Retry-After`). */
   readonly retryAfter: number | undefined;
+  /** The OAuth-style `error` of the server's JSON answer (`invalid_request`, `invalid_grant`...), when it sent one. */
+  readonly oauthError: string | undefined;
+  /** Its `error_description`, when it sent one. */
+  readonly oauthErrorDescription: string | undefined;
 
   constructor(code: TokenwardErrorCode, message: string, details: TokenwardErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
     this.retryAfter = details.retryAfter;
+    this.oauthError = details.oauthError;
+    this.oauthErrorDescription = details.oauthErrorDescription;
   }
 }
 

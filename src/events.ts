@@ -11,12 +11,30 @@ export type LogoutReason =
   | 'expired'
   /** The server refused the refresh (`invalid_grant`) while the session was in use. */
   | 'refresh-rejected'
+  /**
+   * The refresh endpoint answered three times in a row with a status no retry changes (a 4xx
+   * other than 401, 408 and 429, such as a 400 `invalid_client`, a CSRF 403 or a 404) or a
+   * redirect; the preceding `error` event carries the status.
+   */
+  | 'refresh-failed'
   /** No activity in any tab for `idleTimeout` seconds. */
   | 'idle'
   /** The stored session could not be decrypted or validated. */
   | 'storage-corrupted'
   /** The session check found the session ended on the server (signed out elsewhere, revoked). */
   | 'revoked';
+
+/** Every reason, for checking one that arrives from another tab (a Record, so none can be left out). */
+export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
+  user: 1,
+  'other-tab': 1,
+  expired: 1,
+  'refresh-rejected': 1,
+  'refresh-failed': 1,
+  revoked: 1,
+  idle: 1,
+  'storage-corrupted': 1,
+};
 
 /** Where a change came from: this tab's own call, or a message from another tab. */
 export type ChangeSource = 'this-tab' | 'other-tab';

@@ -1,3 +1,4 @@
+import { TokenwardError } from './errors.js';
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
@@ -105,17 +106,38 @@ export interface ResolvedOptions {
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
 
+const HTTP = /^https?:$/;
+
+/**
+ * `value` if it is an absolute http: or https: URL (with `origin`, nothing but an origin);
+ * anything else would trust nothing, or data:/file: URLs, without a word.
+ */
+function httpUrl(value: string, what: string, origin?: boolean): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // refused below
+  }
+  if (!url || !HTTP.test(url.protocol) || (origin && url.href !== `${url.origin}/`)) {
+    throw new TokenwardError('invalid_options', `${what}: not an absolute http(s) ${origin ? 'origin' : 'URL'}: ${value}`);
+  }
+  return value;
+}
+
+/** Checks and completes the options; throws `invalid_options` for one that cannot be right. */
 export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  const page = globalThis.location;
   return {
-    // A file:// page has the opaque origin "null": no server to talk to unless told.
-    baseUrl: options.baseUrl ?? (globalThis.location?.origin === 'null' ? undefined : globalThis.location?.origin),
+    // A file:// page (origin "null") or an app:// shell has no server to talk to unless told.
+    baseUrl: options.baseUrl === undefined ? (page && HTTP.test(page.protocol) ? page.origin : undefined) : httpUrl(options.baseUrl, 'baseUrl'),
     endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
     mode: options.mode ?? 'bearer',
     csrf: options.csrf === undefined ? DEFAULT_CSRF : options.csrf,
     refreshLeeway: options.refreshLeeway ?? 30,
     storage: options.storage ?? 'indexeddb',
     name: options.name ?? 'tokenward',
-    trustedOrigins: options.trustedOrigins ?? [],
+    trustedOrigins: (options.trustedOrigins ?? []).map((origin) => httpUrl(origin, 'trustedOrigins', true)),
     timeout: options.timeout ?? 10_000,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     idleTimeout: (options.idleTimeout ?? 0) * 1000,

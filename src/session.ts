@@ -2,6 +2,7 @@ import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
 import { createAuthApi, type AuthApi } from './http/auth-api.js';
+import { csrfSource, type CsrfSource } from './http/csrf.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -87,6 +88,9 @@ function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
   return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
 }
 
+/** How many refreshes in a row may get an answer no retry will change before the session ends. */
+const MAX_UNUSABLE_ANSWERS = 3;
+
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
@@ -99,6 +103,8 @@ class TokenwardSession implements Session {
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
   readonly #api: AuthApi;
+  /** The CSRF token source the auth calls and `fetch` share (cookie, else the latest response header). */
+  readonly #csrf: CsrfSource;
   readonly #vault: Vault;
   readonly #channel: SyncChannel | null;
   readonly #lock: RefreshLock;
@@ -121,27 +127,31 @@ class TokenwardSession implements Session {
   #retryAt = 0;
   #expiredNotified: number | null = null;
   /** The server logout call still on its way, if any: settles, never rejects. */
-  #serverLogout: Promise<void> = Promise.resolve();
+  #serverLogout: Promise<void> | undefined;
+  /** A login call is on its way: an owed logout must not be retried now, or it would end the new session at the server. */
+  #loggingIn = false;
   #disposed = false;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#api = createAuthApi(options);
-    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error));
+    const csrf = (this.#csrf = csrfSource(options.csrf));
+    this.#api = createAuthApi(options, csrf);
+    this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
-    // The hold bound leaves room for one refresh call (its own timeout) plus vault I/O.
+    // The bound leaves a holder room for one refresh call (its own timeout) plus vault I/O.
     this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
     this.fetch = createAuthFetch({
       mode: options.mode,
-      csrf: options.csrf,
+      csrf,
       isTrusted: createOriginPolicy(options.baseUrl, options.trustedOrigins),
       accessToken: () => this.getAccessToken(),
       credentialVersion: () => this.#version,
       recover: (sentVersion) => this.#recover(sentVersion),
     });
-    this.http = ky.create({ fetch: this.fetch });
+    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
+    this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
@@ -150,13 +160,22 @@ class TokenwardSession implements Session {
       live: () => (this.#tokens ? this.#generation : 0),
       accessToken: () => this.getAccessToken(),
       revoked: () => void this.#end('revoked'),
+      answered: (response) => csrf.remember(response),
     }, this.#lifetime.signal);
     this.ready = this.#restore();
+    // Every method works taken off the object: `const { login, http } = useSessionClient()`.
+    for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
+      if (name !== 'constructor') this[name] = (this[name] as (...args: unknown[]) => unknown).bind(this) as this[keyof this];
+    }
   }
 
-  getState = (): SessionState => this.#state.get();
+  getState(): SessionState {
+    return this.#state.get();
+  }
 
-  subscribe = (listener: Listener<SessionState>): (() => void) => this.#state.subscribe(listener);
+  subscribe(listener: Listener<SessionState>): () => void {
+    return this.#state.subscribe(listener);
+  }
 
   on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void {
     return this.#events.on(name, handler);
@@ -165,11 +184,19 @@ class TokenwardSession implements Session {
   async login(credentials: LoginCredentials): Promise<void> {
     this.#assertAlive();
     await this.ready;
-    const generation = ++this.#generation;
-    // A logout response that landed after this login's would clear the cookies the login just set.
-    await this.#serverLogout;
-    const tokens = await this.#api.login(credentials, this.#lifetime.signal);
-    await this.#commit(tokens, generation, 'login');
+    // The generation moves only once the server said yes: a failed login must leave the tab in
+    // step with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
+    const generation = this.#generation;
+    this.#loggingIn = true;
+    try {
+      // A logout response that landed after this login's would clear the cookies the login just set.
+      await this.#serverLogout;
+      const tokens = await this.#api.login(credentials, this.#lifetime.signal);
+      if (generation !== this.#generation) throw noSession();
+      await this.#commit(tokens, ++this.#generation, 'login');
+    } finally {
+      this.#loggingIn = false;
+    }
   }
 
   async setTokens(response: TokenResponse): Promise<void> {
@@ -200,6 +227,8 @@ class TokenwardSession implements Session {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // The fast path of getAccessToken() must reject too.
+    this.#freshUntil = 0;
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
@@ -241,6 +270,9 @@ class TokenwardSession implements Session {
     }
     // Anything that happened during the read (a logout, a login) owns the state now.
     if (generation !== this.#generation || this.#disposed || !stored || stored.generation < generation) return;
+    // A logout whose server call failed or never went out (page closed, offline): try again,
+    // on every page load and wake-up (`online` among them) until the server answers.
+    if (stored.owed && !this.#serverLogout && !this.#loggingIn && !this.#tokens) this.#logoutAtServer(stored.generation, null);
     const newer = stored.generation > generation;
     const known = this.#tokens;
     const tokens = stored.tokens;
@@ -263,6 +295,7 @@ class TokenwardSession implements Session {
   async #accessTokenSlowly(): Promise<string | null> {
     this.#assertAlive();
     await this.ready;
+    this.#assertAlive();
     const tokens = this.#tokens;
     if (!tokens) return null;
     if (Date.now() < tokens.expiresAt) {
@@ -300,8 +333,10 @@ class TokenwardSession implements Session {
         await this.#commit(tokens, generation, 'refresh');
       });
     } catch (error) {
-      this.#onRefreshFailed(toTokenwardError(error), generation, sent);
-      throw error;
+      // Anything not already classified is a bug, not a network blip: reported, not retried on a timer.
+      const failure = toTokenwardError(error, 'internal');
+      this.#onRefreshFailed(failure, generation, sent);
+      throw failure;
     } finally {
       this.#state.update({ refreshing: false });
     }
@@ -314,15 +349,15 @@ class TokenwardSession implements Session {
 
   #onRefreshFailed(error: TokenwardError, generation: number, sent: TokenSet): void {
     if (generation !== this.#generation || this.#disposed || error.code === 'unauthenticated' || error.code === 'disposed') return;
+    const { code } = error;
     const now = Date.now();
-    if (error.code === 'refresh_rejected') {
-      void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
-      return;
-    }
-    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
-    this.#scheduler.at(this.#retryAt);
-    this.#state.update({ error });
+    if (code === 'refresh_rejected') return void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
     this.#events.emit('error', { error });
+    // A status that no retry will change (a 400, a CSRF 403, a 404, a redirect): a few tries, then the session ends.
+    if ((code === 'http' || code === 'redirect_refused') && this.#failures >= MAX_UNUSABLE_ANSWERS - 1) return void this.#end('refresh-failed');
+    this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
+    if (code !== 'internal') this.#scheduler.at(this.#retryAt);
+    this.#state.update({ error, expired: now >= sent.expiresAt });
     if (now >= sent.expiresAt && this.#expiredNotified !== sent.expiresAt) {
       this.#expiredNotified = sent.expiresAt;
       this.#events.emit('expired', { expiresAt: sent.expiresAt });
@@ -350,7 +385,7 @@ class TokenwardSession implements Session {
     this.#failures = 0;
     this.#retryAt = 0;
     this.#scheduler.at(dueAt);
-    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null });
+    this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null, expired: false });
     this.#startIdle();
     if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source });
   }
@@ -360,6 +395,8 @@ class TokenwardSession implements Session {
     if (message.type === 'activity') return this.#idle?.heard(message.at);
     if (message.generation < this.#generation) return;
     if (message.type === 'logout') {
+      // The telling tab may be closing, or may have fallen back to memory: make sure the logout is on record.
+      void this.#vault.save({ generation: message.generation, tokens: null });
       // "Another tab's user logged out" is news; expired, rejected, idle or corrupted is the same verdict here.
       void this.#endFromOtherTab(message.generation, message.reason === 'user' ? 'other-tab' : message.reason);
     } else {
@@ -405,30 +442,55 @@ class TokenwardSession implements Session {
     this.#retryAt = 0;
     this.#scheduler.at(null);
     this.#stopIdle();
-    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null });
+    this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null, expired: false });
     return wasSignedIn;
   }
 
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
+    // Sent with the logout call, so that the server can revoke a refresh token it handed to the page.
+    const refreshToken = this.#tokens?.refreshToken ?? null;
     const wasSignedIn = this.#endLocally(generation);
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
-    // keepalive: the call outlives the page. Its failure or slowness never holds up the local logout.
-    this.#serverLogout = told
-      .then(() => this.#api.logout())
-      .catch((error: unknown) => {
-        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${toTokenwardError(error).message}`, { cause: error }));
-      });
-    await told;
-    const storage = this.#vault.clear(generation).then(
+    // The marker says the server logout is owed until the server answered it.
+    const storage = told.then(() => this.#vault.clear(generation, true)).then(
       // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
       (ended) => void (this.#generation = Math.max(this.#generation, ended)),
       (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
     );
+    this.#logoutAtServer(generation, refreshToken, told, storage);
+    await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
+  }
+
+  /**
+   * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
+   * or slowness never holds up the local logout; once answered (a 4xx is an answer too: asking
+   * again would get the same one), and once `cleared` has written the marker, the marker owes
+   * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
+   */
+  #logoutAtServer(generation: number, refreshToken: string | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
+    const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
+      .then(() => {
+        const answered = this.#api.logout(refreshToken);
+        // The call has its CSRF header; the server ends that token with the session.
+        this.#csrf.forget();
+        return answered;
+      })
+      .catch((error: unknown) => {
+        const failure = toTokenwardError(error);
+        this.#report(new TokenwardError('logout_failed', `the server logout failed: ${failure.message}`, { cause: error, status: failure.status }));
+        if (failure.code !== 'logout_failed') throw failure;
+      })
+      .then(() => cleared)
+      .then(() => this.#vault.settle(generation))
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#serverLogout === call) this.#serverLogout = undefined;
+      }));
   }
 
   /**
@@ -439,6 +501,8 @@ class TokenwardSession implements Session {
    * data on every signed-out reload.
    */
   async #endFromOtherTab(generation: number, reason: LogoutReason): Promise<void> {
+    // A CSRF token a response carried ended with the session at the server: the next login must not send it.
+    this.#csrf.forget();
     if (!this.#endLocally(generation)) return;
     await this.#purge(perTabPurge(this.#options.purge));
     if (!this.#disposed) this.#events.emit('logout', { reason });

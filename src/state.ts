@@ -17,6 +17,12 @@ export interface SessionState {
   readonly claims: JwtClaims | null;
   /** A refresh is in flight. */
   readonly refreshing: boolean;
+  /**
+   * Beside `status: 'authenticated'`: the access token has expired and no fresh one could be had
+   * yet (the API is down, say). The session is kept and retried, but calls that need a token
+   * fail meanwhile: show it ("signed in, reconnecting…"). Cleared by the next successful refresh.
+   */
+  readonly expired: boolean;
   /** The last transient failure, cleared by the next success; the session is still alive. */
   readonly error: TokenwardError | null;
 }
@@ -35,6 +41,7 @@ export const INITIAL_STATE: SessionState = Object.freeze({
   expiresAt: null,
   claims: null,
   refreshing: false,
+  expired: false,
   error: null,
 });
 

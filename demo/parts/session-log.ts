@@ -9,6 +9,7 @@ const LOGOUT_REASONS: Record<LogoutReason, string> = {
   'other-tab': 'Another tab logged out, and this tab followed at once.',
   expired: 'The access token had expired and the server refused to renew it.',
   'refresh-rejected': 'The server refused the refresh token (invalid_grant): the session is over in every tab.',
+  'refresh-failed': 'The refresh endpoint kept answering with a status no retry changes (a 400, 403, 404 or a redirect).',
   idle: 'No activity in any tab for the idle timeout.',
   'storage-corrupted': 'The stored session could not be decrypted, so it was wiped.',
   revoked: 'The session check found this session ended on the server (signed out from another device), so every tab signed out.',

@@ -27,7 +27,11 @@ export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds
   function render(state: SessionState): void {
     status.dataset.status = state.status;
     statusText.textContent =
-      state.status === 'authenticated' ? `Signed in as ${state.claims?.sub ?? 'someone'}` : state.status === 'loading' ? 'Restoring…' : 'Signed out';
+      state.status === 'authenticated'
+        ? `Signed in as ${state.claims?.sub ?? 'someone'}${state.expired ? ', reconnecting…' : ''}`
+        : state.status === 'loading'
+          ? 'Restoring…'
+          : 'Signed out';
     refreshing.hidden = !state.refreshing;
     form.hidden = state.status !== 'unauthenticated';
     signedIn.hidden = state.status !== 'authenticated';

@@ -4,8 +4,8 @@
 import type { CookieOptions, Request } from 'express';
 import type { Controls } from './controls.ts';
 import type { LoginLimiter } from './rate-limit.ts';
-import type { RefreshTokens } from './refresh-tokens.ts';
-import type { SqliteSessionStore } from './session-store.ts';
+import type { RefreshTokenStore } from './refresh-tokens.ts';
+import type { SessionStore } from './session-store.ts';
 import type { Users } from './users.ts';
 
 declare module 'express-session' {
@@ -23,8 +23,8 @@ declare module 'express-session' {
 
 export interface ServerContext {
   users: Users;
-  refreshTokens: RefreshTokens;
-  sessionStore: SqliteSessionStore;
+  refreshTokens: RefreshTokenStore;
+  sessionStore: SessionStore;
   loginLimiter: LoginLimiter;
   jwtSecret: Buffer;
   /** Signs the session id cookie; also used to read it without express-session (GET /auth/session). */

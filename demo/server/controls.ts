@@ -71,6 +71,8 @@ export interface ServerControl {
   delayRefresh(ms: number): void;
   /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
   failLogout(kind: LogoutFailure | null): void;
+  /** Requests to `path` (an /auth or /api path) answer `307 Location: to` until set back to null: an open redirect. */
+  redirect(path: string, to: string | null): void;
   /** Every session check (GET /auth/session) fails this way until set back to null. */
   failSessionCheck(kind: SessionCheckFailure | null): void;
   stats(): ServerStats;
@@ -90,6 +92,7 @@ export class Controls implements ServerControl {
   private counters = zeroStats();
   private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
   private logoutFailure: LogoutFailure | null = null;
+  private readonly redirects = new Map<string, string>();
   private sessionCheckFailure: SessionCheckFailure | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -119,6 +122,11 @@ export class Controls implements ServerControl {
     this.logoutFailure = kind;
   }
 
+  redirect(path: string, to: string | null): void {
+    if (to === null) this.redirects.delete(path);
+    else this.redirects.set(path, to);
+  }
+
   failSessionCheck(kind: SessionCheckFailure | null): void {
     if (kind !== null && !REFRESH_FAILURES.includes(kind)) throw new RangeError(`kind must be null or one of ${REFRESH_FAILURES.join(', ')}`);
     this.sessionCheckFailure = kind;
@@ -132,6 +140,7 @@ export class Controls implements ServerControl {
     this.counters = zeroStats();
     this.refreshFailure = null;
     this.logoutFailure = null;
+    this.redirects.clear();
     this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
     this.accessTokenTtl = this.initialAccessTokenTtl;
@@ -141,7 +150,7 @@ export class Controls implements ServerControl {
     this.counters[counter]++;
   }
 
-  /** Middleware: log every /auth and /api request, and fill in its status when answered. */
+  /** Middleware: log every /auth and /api request, fill in its status when answered, and apply a redirect set for its path. */
   recorder() {
     return (req: Request, res: Response, next: NextFunction): void => {
       const headers: Record<string, string> = {};
@@ -157,7 +166,9 @@ export class Controls implements ServerControl {
       res.once('finish', () => {
         entry.status = res.statusCode;
       });
-      next();
+      const to = this.redirects.get(entry.path);
+      if (to) res.redirect(307, to);
+      else next();
     };
   }
 
@@ -224,6 +235,7 @@ export class Controls implements ServerControl {
     router.post('/fail-refresh', action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })));
     router.post('/delay-refresh', action((b) => this.delayRefresh(Number(b.ms))));
     router.post('/fail-logout', action((b) => this.failLogout((b.kind ?? null) as LogoutFailure | null)));
+    router.post('/redirect', action((b) => this.redirect(String(b.path), typeof b.to === 'string' ? b.to : null)));
     router.post('/fail-session-check', action((b) => this.failSessionCheck((b.kind ?? null) as SessionCheckFailure | null)));
     return router;
   }

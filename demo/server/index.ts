@@ -1,7 +1,8 @@
 // tokenward reference server: the server side of the contract in DESIGN.md, with
-// real cookies, real signed JWTs and a real (SQLite) store. Used by the browser
-// tests and by the demo; also meant to be read as an example of what the server
-// must do, since no client library can make up for a server that does not.
+// real cookies, real signed JWTs and a real store (SQLite, or Redis for several
+// processes: stores.ts). Used by the browser tests and by the demo; also meant to
+// be read as an example of what the server must do, since no client library can
+// make up for a server that does not.
 //
 // Server choices worth knowing when testing against it:
 // - Strict rotation by default: a refresh token works once; presenting it again
@@ -26,14 +27,12 @@ import { cookieNames, isSecure, sessionCookieOptions, type ServerContext } from 
 import { Controls, type ServerControl } from './controls.ts';
 import { corsAllowList } from './cors.ts';
 import { issueCsrfCookie, keepCsrfBound } from './csrf.ts';
-import { openDatabase } from './db.ts';
 import { LoginLimiter, type LoginLimits } from './rate-limit.ts';
-import { RefreshTokens } from './refresh-tokens.ts';
 import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
 import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
 import { deviceRoutes, sessionCheckRoute } from './routes/devices.ts';
 import { loadSecrets } from './secrets.ts';
-import { SqliteSessionStore } from './session-store.ts';
+import { openStores } from './stores.ts';
 import { DEFAULT_USERS, Users } from './users.ts';
 
 export type { LogoutFailure, RecordedRequest, RefreshFailure, ServerControl, ServerStats, SessionCheckFailure } from './controls.ts';
@@ -47,6 +46,8 @@ export interface ReferenceServerOptions {
   refreshTokenTtl?: number; // seconds, default 8 hours: the idle expiry of a session
   absoluteLifetime?: number; // seconds since sign-in after which no refresh helps; default 12 hours
   database?: string; // SQLite file for sessions and refresh-token families; default ':memory:'
+  /** Redis instead of SQLite (e.g. redis://127.0.0.1:6379): several processes can then serve the same clients. */
+  redisUrl?: string;
   /** Signing secrets; default: env JWT_SECRET / SESSION_SECRET, else random per start (never stored). */
   secrets?: { jwt?: string; session?: string };
   staticDirs?: string[]; // served statically at /
@@ -146,13 +147,17 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const refreshTokenTtl = options.refreshTokenTtl ?? 8 * 60 * 60;
   const absoluteLifetime = options.absoluteLifetime ?? 12 * 60 * 60;
   const secrets = loadSecrets(options.secrets);
-  const db = openDatabase(options.database ?? ':memory:');
+  const stores = await openStores(options, {
+    refreshTtlMs: refreshTokenTtl * 1000,
+    absoluteMs: absoluteLifetime * 1000,
+    graceWindowMs: options.graceWindow ?? 0,
+  });
   const controls = new Controls(accessTokenTtl);
   const ctx: ServerContext = {
     users: new Users(options.users ?? DEFAULT_USERS),
-    refreshTokens: new RefreshTokens(db, refreshTokenTtl * 1000, options.graceWindow ?? 0, absoluteLifetime * 1000),
-    sessionStore: new SqliteSessionStore(db, refreshTokenTtl * 1000, absoluteLifetime * 1000),
-    loginLimiter: new LoginLimiter(options.loginLimits),
+    refreshTokens: stores.refreshTokens,
+    sessionStore: stores.sessions,
+    loginLimiter: new LoginLimiter(stores.loginFailures, options.loginLimits),
     jwtSecret: secrets.jwt,
     sessionSecret: secrets.session,
     controls,
@@ -181,7 +186,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       });
     });
   } catch (err) {
-    db.close();
+    await stores.close();
     throw err;
   }
 
@@ -194,10 +199,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     close() {
       closing ??= new Promise<void>((resolve) => {
         controls.close(); // pending refresh delays: never fire
-        server.close(() => {
-          db.close();
-          resolve();
-        });
+        server.close(() => void stores.close().then(resolve, resolve));
         for (const socket of sockets) socket.destroy();
       });
       return closing;

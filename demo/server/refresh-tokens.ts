@@ -5,6 +5,9 @@
 // logs out both the thief and the victim, and the victim can log in again.
 // A family also has an absolute lifetime from its login: rotation never extends a
 // token beyond it, so a stolen family dies on schedule however busy its thief is.
+//
+// One interface, two implementations: SQLite below (the embedded default) and Redis
+// (redis/refresh-tokens.ts), where one Lua script does what the transaction does here.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './db.ts';
 
@@ -30,8 +33,29 @@ interface TokenRow {
   revoked_at: number | null;
 }
 
+export interface RefreshTokenStore {
+  /** A new family for a fresh login, with its first token. */
+  startFamily(user: string): Promise<IssuedRefreshToken>;
+  /** Would `rotate` succeed right now? Read-only (used to decide whether to delay). */
+  isRedeemable(token: string): Promise<boolean>;
+  /** Exchange a token for its successor. Atomic: two racing calls cannot both win, whatever process makes them. */
+  rotate(token: string): Promise<RotationResult>;
+  /** Family of a token, whatever its state (logout revokes it even if it was already used). */
+  familyOf(token: string): Promise<string | undefined>;
+  revokeFamily(familyId: string, reason: RevokeReason): Promise<void>;
+  /** Every active family of the user but `keep` (sign out everywhere, password change). */
+  revokeAllOf(user: string, reason: RevokeReason, keep?: string | null): Promise<void>;
+  /** When an active family ends at the latest (ms), or null if it was revoked or has run out. */
+  familyEnd(familyId: string): Promise<number | null>;
+}
+
+/** Checked on every API request: revoking a family also kills its access tokens. */
+export async function isFamilyActive(tokens: RefreshTokenStore, familyId: string): Promise<boolean> {
+  return (await tokens.familyEnd(familyId)) !== null;
+}
+
 // 32 bytes from the CSPRNG: 256 bits cannot be guessed or enumerated.
-function newToken(): string {
+export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -41,21 +65,46 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export class RefreshTokens {
-  private readonly q;
-  /**
-   * Grace window only: the plaintext of each family's newest token, kept in memory
-   * for graceWindow ms after a rotation so that a duplicate request racing the
-   * first one can be handed the same token. Never written to the DB.
-   */
+/**
+ * Grace window only: the plaintext of each family's newest token, kept in this process's
+ * memory for graceWindow ms after a rotation so that a duplicate request racing the first
+ * one can be handed the same token. Never written to a store, so with several processes
+ * only a duplicate that reaches the process which rotated gets it (the others see reuse).
+ */
+export class RecentTokens {
   private readonly recent = new Map<string, { issued: IssuedRefreshToken; until: number }>();
+
+  constructor(readonly graceWindowMs: number) {}
+
+  remember(issued: IssuedRefreshToken, now: number): void {
+    if (this.graceWindowMs <= 0) return;
+    for (const [id, entry] of this.recent) if (entry.until <= now) this.recent.delete(id);
+    this.recent.set(issued.familyId, { issued, until: now + this.graceWindowMs });
+  }
+
+  /** The family's current token if its predecessor, used at `usedAt`, may still be presented. */
+  graced(familyId: string, usedAt: number, now: number): IssuedRefreshToken | undefined {
+    const recent = this.recent.get(familyId);
+    return this.graceWindowMs > 0 && now - usedAt < this.graceWindowMs && recent && recent.until > now ? recent.issued : undefined;
+  }
+
+  forget(familyId?: string): void {
+    if (familyId === undefined) this.recent.clear();
+    else this.recent.delete(familyId);
+  }
+}
+
+export class SqliteRefreshTokens implements RefreshTokenStore {
+  private readonly q;
+  private readonly recent: RecentTokens;
 
   constructor(
     private readonly db: Db,
     private readonly ttlMs: number,
-    private readonly graceWindowMs: number,
+    graceWindowMs: number,
     private readonly absoluteMs: number,
   ) {
+    this.recent = new RecentTokens(graceWindowMs);
     this.q = {
       insertFamily: db.prepare('INSERT INTO refresh_families (id, user, created_at) VALUES (?, ?, ?)'),
       insertToken: db.prepare('INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)'),
@@ -79,8 +128,7 @@ export class RefreshTokens {
     return { token, familyId, user, expiresAt };
   }
 
-  /** A new family for a fresh login, with its first token. */
-  startFamily(user: string): IssuedRefreshToken {
+  async startFamily(user: string): Promise<IssuedRefreshToken> {
     const now = Date.now();
     const familyId = randomUUID();
     return this.db.transaction(() => {
@@ -89,14 +137,12 @@ export class RefreshTokens {
     })();
   }
 
-  /** Would `rotate` succeed right now? Read-only (used to decide whether to delay). */
-  isRedeemable(token: string): boolean {
+  async isRedeemable(token: string): Promise<boolean> {
     const row = this.q.lookup.get(hashToken(token));
     return !!row && row.expires_at > Date.now() && row.revoked_at === null && row.used_at === null;
   }
 
-  /** Exchange a token for its successor. Atomic: two racing calls cannot both win. */
-  rotate(token: string): RotationResult {
+  async rotate(token: string): Promise<RotationResult> {
     const now = Date.now();
     const hash = hashToken(token);
     return this.db.transaction((): RotationResult => {
@@ -108,52 +154,41 @@ export class RefreshTokens {
         // Server choice, off by default: a duplicate within the grace window (two
         // tabs, a retried request whose response was lost) gets the current token
         // instead of killing the family.
-        const recent = this.recent.get(row.family_id);
-        if (this.graceWindowMs > 0 && now - row.used_at < this.graceWindowMs && recent && recent.until > now) {
-          return { ok: true, kind: 'grace', issued: recent.issued };
-        }
+        const graced = this.recent.graced(row.family_id, row.used_at, now);
+        if (graced) return { ok: true, kind: 'grace', issued: graced };
         // REUSE: someone is replaying a token that was already exchanged.
-        this.revokeFamily(row.family_id, 'reuse');
+        this.revokeNow(row.family_id, 'reuse');
         return { ok: false, reason: 'reuse' };
       }
       // The old token dies at this very moment, the new one is born in the same family.
       this.q.markUsed.run(now, hash);
       const issued = this.issue(row.family_id, row.user, now, row.created_at);
-      if (this.graceWindowMs > 0) this.remember(issued, now);
+      this.recent.remember(issued, now);
       return { ok: true, kind: 'rotated', issued };
     })();
   }
 
-  private remember(issued: IssuedRefreshToken, now: number): void {
-    for (const [id, entry] of this.recent) if (entry.until <= now) this.recent.delete(id);
-    this.recent.set(issued.familyId, { issued, until: now + this.graceWindowMs });
-  }
-
-  /** Family of a token, whatever its state (logout revokes it even if it was already used). */
-  familyOf(token: string): string | undefined {
+  async familyOf(token: string): Promise<string | undefined> {
     return this.q.lookup.get(hashToken(token))?.family_id;
   }
 
-  revokeFamily(familyId: string, reason: RevokeReason): void {
+  private revokeNow(familyId: string, reason: RevokeReason): void {
     this.q.revoke.run(Date.now(), reason, familyId);
-    this.recent.delete(familyId);
+    this.recent.forget(familyId);
   }
 
-  /** Every active family of the user but `keep` (sign out everywhere, password change). */
-  revokeAllOf(user: string, reason: RevokeReason, keep: string | null = null): void {
+  async revokeFamily(familyId: string, reason: RevokeReason): Promise<void> {
+    this.revokeNow(familyId, reason);
+  }
+
+  async revokeAllOf(user: string, reason: RevokeReason, keep: string | null = null): Promise<void> {
     this.q.revokeUser.run(Date.now(), reason, user, keep ?? '');
-    this.recent.clear();
+    this.recent.forget();
   }
 
-  /** When an active family ends at the latest (ms), or null if it was revoked or has run out. */
-  familyEnd(familyId: string): number | null {
+  async familyEnd(familyId: string): Promise<number | null> {
     const row = this.q.familyCreated.get(familyId);
     const end = row ? row.created_at + this.absoluteMs : 0;
     return end > Date.now() ? end : null;
-  }
-
-  /** Checked on every API request: revoking a family also kills its access tokens. */
-  isFamilyActive(familyId: string): boolean {
-    return this.familyEnd(familyId) !== null;
   }
 }

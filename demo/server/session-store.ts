@@ -1,9 +1,10 @@
-// A real express-session Store over SQLite, so that "logout destroys the session"
-// means a row is deleted, and a restart does not log everyone out.
+// The express-session store, behind one interface with two implementations: SQLite here
+// (the embedded default) and Redis (redis/session-store.ts, for several processes). Both
+// make "logout destroys the session" mean a record is deleted, and survive a restart.
 //
-// Rows are keyed by the SHA-256 of the session id, never the id itself: the id is the
+// Records are keyed by the SHA-256 of the session id, never the id itself: the id is the
 // bearer credential of cookie mode, and a leaked database must not hand it out. The user
-// and the device id are columns, so that the device list and "sign out everywhere" find
+// and the device id are indexed, so that the device list and "sign out everywhere" find
 // a user's sessions. A session ends at its idle expiry (the cookie's, slid by activity)
 // or at its absolute lifetime since sign-in, whichever comes first.
 import { createHash } from 'node:crypto';
@@ -13,9 +14,43 @@ import type { Db } from './db.ts';
 type Callback = (err?: unknown) => void;
 type Data = session.SessionData;
 
-const keyOf = (sid: string): string => createHash('sha256').update(sid).digest('hex');
+/** What the server asks of a session store beyond express-session's own calls. */
+export interface SessionStore extends session.Store {
+  /**
+   * Another store over the same records. Each express-session instance needs its own: it hangs
+   * its cookie settings on the store (`store.generate`), so two instances sharing one would mix them.
+   */
+  twin(): SessionStore;
+  /** The live session of this id, or null; read only. */
+  read(sid: string): Promise<Data | null>;
+  /** The live sessions of a user, oldest first. */
+  sessionsOf(user: string): Promise<Data[]>;
+  /** Deletes one device's session of this user; returns it (to revoke what it holds), or null. */
+  destroyDevice(user: string, device: string): Promise<Data | null>;
+  /** Deletes every session of the user but the device `keep` (if any); returns them. */
+  destroyAllOf(user: string, keep?: string | null): Promise<Data[]>;
+}
 
-export class SqliteSessionStore extends session.Store {
+export const sessionKey = (sid: string): string => createHash('sha256').update(sid).digest('hex');
+
+/** When a session ends (ms): its idle expiry, capped by the absolute lifetime since sign-in. */
+export function sessionEndsAt(sess: Data, defaultTtlMs: number, absoluteMs: number): number {
+  const expires = sess.cookie?.expires;
+  const idle = expires ? new Date(expires).getTime() : Date.now() + defaultTtlMs;
+  return typeof sess.createdAt === 'number' ? Math.min(idle, sess.createdAt + absoluteMs) : idle;
+}
+
+/** Runs `work` and reports its outcome to an express-session callback. */
+export function settle<T>(work: () => T | Promise<T>, callback?: (err: unknown, value?: T) => void): void {
+  Promise.resolve()
+    .then(work)
+    .then(
+      (value) => callback?.(null, value),
+      (err: unknown) => callback?.(err),
+    );
+}
+
+export class SqliteSessionStore extends session.Store implements SessionStore {
   private readonly q;
 
   constructor(private readonly db: Db, private readonly defaultTtlMs: number, private readonly absoluteMs: number) {
@@ -36,23 +71,16 @@ export class SqliteSessionStore extends session.Store {
     this.q.prune.run(Date.now());
   }
 
-  /**
-   * Another store over the same rows. Each express-session instance needs its own: it hangs
-   * its cookie settings on the store (`store.generate`), so two instances sharing one would mix them.
-   */
   twin(): SqliteSessionStore {
     return new SqliteSessionStore(this.db, this.defaultTtlMs, this.absoluteMs);
   }
 
   private expiresAt(sess: Data): number {
-    const expires = sess.cookie?.expires;
-    const idle = expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlMs;
-    return typeof sess.createdAt === 'number' ? Math.min(idle, sess.createdAt + this.absoluteMs) : idle;
+    return sessionEndsAt(sess, this.defaultTtlMs, this.absoluteMs);
   }
 
-  /** The live session of this id, or null; read only (an expired row is deleted, though). */
-  read(sid: string): Data | null {
-    const key = keyOf(sid);
+  private readNow(sid: string): Data | null {
+    const key = sessionKey(sid);
     const row = this.q.get.get(key);
     if (!row) return null;
     if (row.expires_at <= Date.now()) {
@@ -63,56 +91,38 @@ export class SqliteSessionStore extends session.Store {
     return JSON.parse(row.data) as Data;
   }
 
-  /** The live sessions of a user, oldest first. */
-  sessionsOf(user: string): Data[] {
+  async read(sid: string): Promise<Data | null> {
+    return this.readNow(sid);
+  }
+
+  async sessionsOf(user: string): Promise<Data[]> {
     return this.q.ofUser.all(user, Date.now()).map((row) => JSON.parse(row.data) as Data);
   }
 
-  /** Deletes one device's session of this user; returns it (to revoke what it holds), or null. */
-  destroyDevice(user: string, device: string): Data | null {
+  async destroyDevice(user: string, device: string): Promise<Data | null> {
     const row = this.q.deleteDevice.get(user, device);
     return row ? (JSON.parse(row.data) as Data) : null;
   }
 
-  /** Deletes every session of the user but the device `keep` (if any); returns them. */
-  destroyAllOf(user: string, keep: string | null = null): Data[] {
+  async destroyAllOf(user: string, keep: string | null = null): Promise<Data[]> {
     return this.q.deleteOfUser.all(user, keep ?? '').map((row) => JSON.parse(row.data) as Data);
   }
 
   override get(sid: string, callback: (err: unknown, session?: Data | null) => void): void {
-    try {
-      callback(null, this.read(sid));
-    } catch (err) {
-      callback(err);
-    }
+    settle(() => this.readNow(sid), callback);
   }
 
   override set(sid: string, sess: Data, callback?: Callback): void {
-    try {
-      this.q.set.run(keyOf(sid), sess.user ?? null, sess.device ?? null, JSON.stringify(sess), this.expiresAt(sess));
-      callback?.();
-    } catch (err) {
-      callback?.(err);
-    }
+    settle(() => void this.q.set.run(sessionKey(sid), sess.user ?? null, sess.device ?? null, JSON.stringify(sess), this.expiresAt(sess)), callback);
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    try {
-      this.q.destroy.run(keyOf(sid));
-      callback?.();
-    } catch (err) {
-      callback?.(err);
-    }
+    settle(() => void this.q.destroy.run(sessionKey(sid)), callback);
   }
 
   // Called for unmodified sessions (resave: false) to slide the idle expiry.
   override touch(sid: string, sess: Data, callback?: () => void): void {
-    try {
-      this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), keyOf(sid));
-      callback?.();
-    } catch (err) {
-      // express-session does pass an error argument, although its typings omit it.
-      (callback as Callback | undefined)?.(err);
-    }
+    // express-session does pass an error argument, although its typings omit it.
+    settle(() => void this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), sessionKey(sid)), callback as Callback | undefined);
   }
 }

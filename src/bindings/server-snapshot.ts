@@ -10,5 +10,6 @@ export const SERVER_SNAPSHOT: SessionState = Object.freeze({
   expiresAt: null,
   claims: null,
   refreshing: false,
+  expired: false,
   error: null,
 });

@@ -2,7 +2,8 @@ import ky, { TimeoutError } from 'ky';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
-import { csrfHeader, type CsrfOptions } from './csrf.js';
+import { csrfSource, type CsrfOptions, type CsrfSource } from './csrf.js';
+import { refuseRedirect } from './redirect.js';
 
 /** Paths (or absolute URLs) of the server's session endpoints, resolved against `baseUrl`. */
 export interface Endpoints {
@@ -24,22 +25,26 @@ export interface AuthApiOptions {
 export interface AuthApi {
   login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
   refresh(refreshToken: string | null, signal: AbortSignal): Promise<TokenSet>;
-  /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. */
-  logout(): Promise<void>;
+  /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. Sends a page-held refresh token, for revocation. */
+  logout(refreshToken: string | null): Promise<void>;
 }
 
 type Call = 'login' | 'refresh' | 'logout';
 
-export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions): AuthApi {
+/** `csrfTokens` is shared with the session's fetch, so that both send the latest token a response carried. */
+export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions, csrfTokens: CsrfSource = csrfSource(csrf)): AuthApi {
   // Our own status handling decides what is transient, so ky must neither retry nor throw on status.
-  const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false });
+  // No redirect is followed: a token body from wherever it pointed must never become the session.
+  const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
   async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
+    const url = new URL(endpoints[call], baseUrl);
+    let response: Response;
     try {
-      return await client.post(new URL(endpoints[call], baseUrl), {
+      response = await client.post(url, {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
-        headers: csrfHeader(csrf),
+        headers: csrfTokens.header(),
         json: body,
         signal,
         // The logout call must reach the server even if the page is being closed.
@@ -48,8 +53,10 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     } catch (error) {
       if (signal?.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
       if (error instanceof TimeoutError) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });
-      throw new TokenwardError('network', `${call} request failed`, { cause: error });
+      throw new TokenwardError('network', `${call} request failed: ${unanswered(url)}`, { cause: error });
     }
+    csrfTokens.remember(response);
+    return refuseRedirect(response, call);
   }
 
   async function tokensFrom(call: Call, response: Response): Promise<TokenSet> {
@@ -65,17 +72,27 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
     return parseTokenResponse(body, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
   }
 
+  const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
+
   return {
     login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
-    refresh: async (refreshToken, signal) =>
-      tokensFrom('refresh', await post('refresh', refreshToken ? { refresh_token: refreshToken } : undefined, signal)),
-    async logout() {
-      const response = await post('logout', undefined);
+    refresh: async (refreshToken, signal) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), signal)),
+    async logout(refreshToken) {
+      const response = await post('logout', tokenBody(refreshToken));
       if (!response.ok) throw await failureOf('logout', response);
       // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
       await bodyOf('logout', response);
     },
   };
+}
+
+/** What to check when a request got no answer: the browser hides whether CORS or mixed content blocked it. */
+function unanswered(url: URL): string {
+  const page = globalThis.location;
+  if (page?.protocol === 'https:' && url.protocol === 'http:') return 'an http: URL from an https: page is blocked (mixed content)';
+  return page && url.origin !== page.origin
+    ? `offline, or ${url.origin} does not let ${page.origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`
+    : 'offline, or the server is down';
 }
 
 async function bodyOf(call: Call, response: Response): Promise<string> {
@@ -86,26 +103,26 @@ async function bodyOf(call: Call, response: Response): Promise<string> {
   }
 }
 
-/** Classifies an error status: what is transient, what ends the session, what is the caller's mistake. */
+/**
+ * Classifies an error status: what is transient, what ends the session, what is the caller's
+ * mistake. The server's OAuth-style `error` and `error_description` travel with it. Wrong
+ * credentials are a 401 or a 400 `invalid_grant`; any other 400 is a malformed request.
+ */
 async function failureOf(call: Call, response: Response): Promise<TokenwardError> {
   const { status } = response;
-  const message = `${call} answered ${status}`;
-  if (status === 429) {
-    return new TokenwardError('rate_limited', message, { status, retryAfter: parseRetryAfter(response.headers.get('retry-after')) });
-  }
-  if (status >= 500 || status === 408) return new TokenwardError('server', message, { status });
-  if (call === 'logout') return new TokenwardError('logout_failed', message, { status });
-  if (call === 'login' && (status === 400 || status === 401)) return new TokenwardError('login_failed', message, { status });
-  if (call === 'refresh' && (status === 401 || (status === 400 && (await errorCodeOf(response)) === 'invalid_grant'))) {
-    return new TokenwardError('refresh_rejected', message, { status });
-  }
-  return new TokenwardError('http', message, { status });
-}
-
-async function errorCodeOf(response: Response): Promise<unknown> {
-  try {
-    return ((await response.json()) as { error?: unknown } | null)?.error;
-  } catch {
-    return undefined;
-  }
+  const body = await response.json().catch(() => null);
+  const text = (field: string): string | undefined => (typeof body?.[field] === 'string' ? body[field] : undefined);
+  const oauthError = text('error');
+  const oauthErrorDescription = text('error_description');
+  const refused = status === 401 || (status === 400 && oauthError === 'invalid_grant');
+  return new TokenwardError(
+    status === 429 ? 'rate_limited'
+    : status >= 500 || status === 408 ? 'server'
+    : call === 'logout' ? 'logout_failed'
+    : refused && call === 'login' ? 'login_failed'
+    : refused ? 'refresh_rejected'
+    : 'http',
+    `${call} answered ${status}${oauthError ? ` ${oauthError}` : ''}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ''}`,
+    { status, retryAfter: status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined, oauthError, oauthErrorDescription },
+  );
 }

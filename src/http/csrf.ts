@@ -31,9 +31,34 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-/** The CSRF header to send, read now: call it when the request is made, not later. */
-export function csrfHeader(csrf: CsrfOptions | false): Record<string, string> {
-  if (!csrf) return {};
-  const token = readCookie(csrf.cookie);
-  return token === null ? {} : { [csrf.header]: token };
+/** Where the CSRF token comes from: the readable cookie, or the latest response that carried it in the header. */
+export interface CsrfSource {
+  /** The CSRF header to send, read now: call it when the request is made, not later. */
+  header(): Record<string, string>;
+  /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any. */
+  remember(response: Response): void;
+  /** Drops the kept token: the session it came with has ended, and a stale one would fail the next login's CSRF check. */
+  forget(): void;
+}
+
+/**
+ * A page on another site than the API cannot read the API's CSRF cookie, so a server may also
+ * send the token in a response header (exposed through CORS) on login, refresh and session
+ * check. The latest one is kept in memory only, and used when the cookie is not readable.
+ */
+export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
+  let latest: string | null = null;
+  return {
+    header() {
+      if (!csrf) return {};
+      const token = readCookie(csrf.cookie) ?? latest;
+      return token ? { [csrf.header]: token } : {};
+    },
+    remember(response) {
+      if (csrf) latest = response.headers.get(csrf.header) ?? latest;
+    },
+    forget() {
+      latest = null;
+    },
+  };
 }

@@ -1,10 +1,11 @@
 import type { SessionMode } from '../tokens.js';
-import { csrfHeader, isUnsafeMethod, type CsrfOptions } from './csrf.js';
+import { isUnsafeMethod, type CsrfSource } from './csrf.js';
+import { refuseRedirect } from './redirect.js';
 
 /** What the authenticated fetch needs from the session. */
 export interface AuthFetchDeps {
   readonly mode: SessionMode;
-  readonly csrf: CsrfOptions | false;
+  readonly csrf: CsrfSource;
   /** True for baseUrl's origin and the trusted origins: only they see credentials. */
   isTrusted(url: string): boolean;
   /** The bearer token to send (refreshing first when due), or null without a session. */
@@ -22,6 +23,7 @@ export interface AuthFetchDeps {
  * A fetch-compatible function that authenticates requests to trusted origins: bearer token
  * (bearer mode), credentials included, CSRF header on unsafe methods; on a 401 it refreshes
  * once (shared with every other caller) and retries once. A second 401 goes to the caller.
+ * A redirect from a trusted origin is never followed: it rejects with `redirect_refused`.
  * Requests to any other origin pass through untouched. The global fetch is never patched.
  */
 export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
@@ -32,11 +34,11 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
       if (token) headers.set('Authorization', `Bearer ${token}`);
     }
     if (isUnsafeMethod(request.method)) {
-      for (const [name, value] of Object.entries(csrfHeader(deps.csrf))) headers.set(name, value);
+      for (const [name, value] of Object.entries(deps.csrf.header())) headers.set(name, value);
     }
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();
-    const response = await fetch(new Request(request, { headers, credentials: 'include' }));
+    const response = refuseRedirect(await fetch(new Request(request, { headers, credentials: 'include', redirect: 'manual' })), request.url);
     return { response, version };
   }
 

@@ -29,31 +29,32 @@ export function pathVariants(pathname: string): string[] {
 }
 
 /**
- * Every Domain a cookie readable on `hostname` can have: none (host-only), then the host and
- * each parent domain, with and without the leading dot that older browsers keep apart. The
- * bare top-level label is left out: browsers refuse it. An IP address only has host-only cookies.
+ * Every Domain a cookie readable on `hostname` can have: none (host-only) and the host itself,
+ * then, with `parents`, each parent domain; with and without the leading dot that older
+ * browsers keep apart. The bare top-level label is left out: browsers refuse it. An IP address
+ * only has host-only cookies.
  */
-export function domainVariants(hostname: string): Array<string | undefined> {
+export function domainVariants(hostname: string, parents = false): Array<string | undefined> {
   const domains: Array<string | undefined> = [undefined];
   const isIp = /^[\d.]+$/.test(hostname) || hostname.includes(':') || hostname.startsWith('[');
   if (isIp || hostname === '') return domains;
   const labels = hostname.replace(/\.$/, '').split('.');
-  for (let i = 0; i < labels.length - 1; i++) {
+  for (let i = 0; i < (parents ? labels.length - 1 : Math.min(1, labels.length - 1)); i++) {
     const domain = labels.slice(i).join('.');
     domains.push(domain, `.${domain}`);
   }
   return domains;
 }
 
-/** Expires `name` under every Path and Domain it may have been set with: JS cannot read those back. */
-function expireEverywhere(name: string): void {
+/** Expires `name` under every Path and Domain (parents only if asked) it may have been set with: JS cannot read those back. */
+function expireEverywhere(name: string, parents: boolean): void {
   // An empty name and an empty value make the whole string ignored, so a nameless cookie is
   // overwritten through a value ('x') with no name.
   const pair = name === '' ? 'x' : `${name}=`;
   // Cookie prefixes are only accepted with Secure; __Host- also needs Path=/ and no Domain,
   // which is one of the combinations below (the others are refused, harmlessly).
   const secure = /^__(secure|host)-/i.test(name) ? '; Secure' : '';
-  for (const domain of domainVariants(location.hostname)) {
+  for (const domain of domainVariants(location.hostname, parents)) {
     for (const path of pathVariants(location.pathname)) {
       document.cookie = `${pair}; ${EXPIRED}; Path=${path}${domain === undefined ? '' : `; Domain=${domain}`}${secure}`;
     }
@@ -63,12 +64,14 @@ function expireEverywhere(name: string): void {
 /**
  * Expires the readable cookies that `filter` selects, except `keepNames`. HttpOnly cookies are
  * invisible here: only the server can clear them (its logout endpoint, or Clear-Site-Data).
- * A selected cookie still readable afterwards is reported (a Partitioned cookie, for example).
+ * A selected cookie still readable afterwards is reported (a Partitioned cookie, for example,
+ * or one set on a parent domain when `parents` is off).
  */
 export function expireReadableCookies(
   filter: true | PurgeFilter,
   keepNames: readonly string[],
   report: (error: unknown) => void,
+  parents = false,
 ): void {
   const candidates = readableCookieNames().filter((name) => !keepNames.includes(name));
   const expired = new Set<string>();
@@ -76,7 +79,7 @@ export function expireReadableCookies(
     candidates,
     filter,
     (name) => {
-      expireEverywhere(name);
+      expireEverywhere(name, parents);
       expired.add(name);
     },
     report,

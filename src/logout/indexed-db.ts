@@ -1,4 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
+import { bounded } from '../bounded.js';
 
 /**
  * How long we wait for one database to be deleted. A connection that ignores `versionchange`
@@ -9,16 +10,19 @@ import { promisifyRequest } from 'idb-keyval';
 const WAIT_LIMIT_MS = 2_000;
 
 /** Deletes one database: resolves once it is gone, rejects on error or when it is still pending after the limit. */
-export function deleteDatabase(name: string): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const pending = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`"${name}" is not deleted yet: still open elsewhere`)), WAIT_LIMIT_MS);
-  });
-  return Promise.race([promisifyRequest(indexedDB.deleteDatabase(name)), pending]).finally(() => clearTimeout(timer));
+export function deleteDatabase(name: string): Promise<void> {
+  return bounded(
+    promisifyRequest(indexedDB.deleteDatabase(name)).then(() => undefined),
+    AbortSignal.timeout(WAIT_LIMIT_MS),
+    () => new Error(`IndexedDB database "${name}" is not deleted yet: a connection to it is still open`),
+  );
 }
 
 /** The names of every database of this origin (`indexedDB.databases()`). */
 export async function allDatabaseNames(): Promise<string[]> {
-  if (!indexedDB.databases) throw new Error('no indexedDB.databases(): list the names in purge.indexedDB');
-  return (await indexedDB.databases()).flatMap((info) => (info.name ? [info.name] : []));
+  if (typeof indexedDB.databases !== 'function') {
+    throw new Error('indexedDB.databases() is missing: list the databases in purge.indexedDB');
+  }
+  const infos = await indexedDB.databases();
+  return infos.flatMap((info) => (info.name ? [info.name] : []));
 }

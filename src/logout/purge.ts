@@ -34,12 +34,19 @@ export interface PurgeOptions {
   caches?: boolean | readonly string[];
   /**
    * Cookies readable by page script: `true` all of them, a filter on their names, or
-   * `false`. Each is expired under the current path and its parents and under the host and its
-   * parent domains, since page script cannot see which Path and Domain a cookie was set with.
+   * `false`. Each is expired under the current path and its parents, host-only and for the
+   * host's own Domain, since page script cannot see which Path and Domain a cookie was set with.
    * HttpOnly cookies are the server's to clear, in its logout response.
    * @default true
    */
   cookies?: boolean | PurgeFilter;
+  /**
+   * Expire the same names on the parent domains too (`Domain=example.com` seen from
+   * app.example.com). Off by default: such cookies are shared with the sibling apps on other
+   * subdomains, which this would sign out. One left readable is reported as `purge_failed`.
+   * @default false
+   */
+  parentDomainCookies?: boolean;
   /**
    * Unregister this origin's service workers. Off by default: they often serve more than the session.
    * @default false
@@ -126,7 +133,7 @@ export async function purgeClientStorage(
     // window.localStorage throws a SecurityError where storage is blocked: inside the step, so only it fails.
     run('localStorage', o.localStorage ?? true, (filter, report) => clearWebStorage(window.localStorage, filter, report)),
     run('sessionStorage', o.sessionStorage ?? true, (filter, report) => clearWebStorage(window.sessionStorage, filter, report)),
-    run('cookies', o.cookies ?? true, (filter, report) => expireReadableCookies(filter, keepCookies, report)),
+    run('cookies', o.cookies ?? true, (filter, report) => expireReadableCookies(filter, keepCookies, report, o.parentDomainCookies)),
     run('indexedDB', o.indexedDB ?? 'all', (which, report) => deleteDatabases(which, keepDatabases, report)),
     run('caches', o.caches ?? true, deleteCaches),
     run('serviceWorkers', o.serviceWorkers ?? false, (_, report) => unregisterServiceWorkers(report)),

@@ -1,3 +1,4 @@
+import { bounded } from '../bounded.js';
 import { TokenwardError } from '../errors.js';
 
 /**
@@ -14,25 +15,22 @@ export interface RefreshLock {
  * A lock shared by every tab of the origin: the Web Locks API, which the browser releases by
  * itself when the holding tab closes or crashes. Every browser with `AbortSignal.any` (which
  * the SDK needs anyway) has it; elsewhere the vault re-read under the lock is the only guard.
- * A holder never keeps it longer than `holdTimeout` ms; `lifetime` aborts waiting and holding.
+ * Nobody waits for it, or holds it, longer than `limit` ms (a holder in a frozen tab never
+ * lets go: its timers do not run); `lifetime` aborts waiting and holding.
  */
-export function createCrossTabLock(name: string, holdTimeout: number, lifetime: AbortSignal): RefreshLock {
+export function createCrossTabLock(name: string, limit: number, lifetime: AbortSignal): RefreshLock {
   // No other tabs to coordinate with (SSR, Node): the task still stops when the session is disposed.
   if (typeof navigator === 'undefined' || !navigator.locks) return { run: (task) => task(lifetime) };
+  const givenUp = () => new TokenwardError(lifetime.aborted ? 'disposed' : 'timeout', 'refresh lock given up');
+  const bound = () => AbortSignal.any([AbortSignal.timeout(limit), lifetime]);
   return {
-    // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
-    run: <T>(task: (signal: AbortSignal) => Promise<T>) =>
-      navigator.locks.request(`${name}:refresh`, { signal: lifetime }, () => holdBounded(task, holdTimeout, lifetime)) as Promise<T>,
+    run<T>(task: (signal: AbortSignal) => Promise<T>) {
+      const wait = bound();
+      let signal: AbortSignal;
+      // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
+      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch((error: unknown) => {
+        throw error === wait.reason ? givenUp() : error;
+      });
+    },
   };
-}
-
-/** Runs the task but gives up (and aborts it) after `limit` ms, so a stuck holder cannot block every tab. */
-function holdBounded<T>(task: (signal: AbortSignal) => Promise<T>, limit: number, lifetime: AbortSignal): Promise<T> {
-  const signal = AbortSignal.any([AbortSignal.timeout(limit), lifetime]);
-  const released = new Promise<never>((_, reject) =>
-    signal.addEventListener('abort', () => reject(new TokenwardError(lifetime.aborted ? 'disposed' : 'timeout', 'refresh lock released')), {
-      once: true,
-    }),
-  );
-  return Promise.race([task(signal), released]);
 }

@@ -26,6 +26,8 @@ interface SignedOutRecord {
   readonly v: typeof FORMAT;
   readonly generation: number;
   readonly signedOut: true;
+  /** The server has not answered the logout yet: the next page load (or `online`) tries again. */
+  readonly owed?: true;
 }
 
 type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord];
@@ -43,13 +45,13 @@ const decoder = new TextDecoder();
 export function createEncryptedVault(name: string): Vault {
   const store = reopeningStore(vaultDatabaseName(name), 'vault');
 
-  /** Runs `write` in one readwrite transaction, given the generation stored there, and resolves once committed. */
-  function transact<T>(write: (objectStore: IDBObjectStore, storedGeneration: number) => T): Promise<T> {
+  /** Runs `write` in one readwrite transaction, given the generation stored there (and whether it is a marker), and resolves once committed. */
+  function transact<T>(write: (objectStore: IDBObjectStore, storedGeneration: number, marker: boolean) => T): Promise<T> {
     return store('readwrite', async (objectStore) => {
-      const stored = generationOf(await promisifyRequest<unknown>(objectStore.get(SESSION)));
+      const record = await promisifyRequest<unknown>(objectStore.get(SESSION));
       let result: T;
       try {
-        result = write(objectStore, stored);
+        result = write(objectStore, generationOf(record), isObject(record) && record.signedOut === true);
       } catch (error) {
         // Otherwise whatever `write` did before throwing (the store cleared, say) would commit.
         objectStore.transaction.abort();
@@ -83,20 +85,20 @@ export function createEncryptedVault(name: string): Vault {
     },
 
     async save({ generation, tokens }) {
-      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation)];
+      const entries = tokens ? await seals(generation, tokens) : [signedOut(generation, true)];
       return transact((objectStore, stored) => {
-        if (stored > generation) return false;
+        if (stored > generation || (!tokens && stored === generation)) return false;
         replaceContents(objectStore, entries);
         return true;
       });
     },
 
-    async clear(generation) {
+    async clear(generation, owed) {
       try {
         // Key included: whatever ciphertext survives anywhere can no longer be read.
         return await transact((objectStore, stored) => {
           const ended = Math.max(generation, stored);
-          replaceContents(objectStore, [signedOut(ended)]);
+          replaceContents(objectStore, [signedOut(ended, owed)]);
           return ended;
         });
       } catch (error) {
@@ -105,6 +107,12 @@ export function createEncryptedVault(name: string): Vault {
         await store('readwrite', (objectStore) => promisifyRequest(objectStore.clear())).catch(() => undefined);
         throw error;
       }
+    },
+
+    async settle(generation) {
+      await transact((objectStore, stored, marker) => {
+        if (marker && stored === generation) objectStore.put(signedOut(generation)[1], SESSION);
+      });
     },
   };
 }
@@ -117,14 +125,26 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
  * again (the call repeated once) when the browser has closed our connection under us:
  * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
  * vault's own clear, and the next login must still be able to persist.
+ * Our connection steps aside when another one wants to delete or upgrade the database: kept
+ * open, it would block that deletion, and every later open (ours too) would queue behind it.
  */
 function reopeningStore(dbName: string, storeName: string): UseStore {
-  let store = createStore(dbName, storeName);
+  const open = (): UseStore => createStore(dbName, storeName);
+  let store = open();
+  const run: UseStore = (mode, callback) =>
+    store(mode, (objectStore) => {
+      const { db } = objectStore.transaction;
+      db.onversionchange = () => {
+        db.close();
+        store = open();
+      };
+      return callback(objectStore);
+    });
   return (mode, callback) =>
-    store(mode, callback).catch((error: unknown) => {
+    run(mode, callback).catch((error: unknown) => {
       if (!(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
-      store = createStore(dbName, storeName);
-      return store(mode, callback);
+      store = open();
+      return run(mode, callback);
     });
 }
 
@@ -133,8 +153,8 @@ function replaceContents(objectStore: IDBObjectStore, entries: readonly Entry[])
   for (const [name, value] of entries) objectStore.put(value, name);
 }
 
-function signedOut(generation: number): Entry {
-  return [SESSION, { v: FORMAT, generation, signedOut: true }];
+function signedOut(generation: number, owed?: boolean): Entry {
+  return [SESSION, { v: FORMAT, generation, signedOut: true, ...(owed && { owed }) }];
 }
 
 /**
@@ -157,7 +177,7 @@ async function readRecord(name: string, record: unknown, key: unknown): Promise<
     throw corrupted('unknown format');
   }
   const { generation } = record;
-  if (record.signedOut === true) return { generation, tokens: null };
+  if (record.signedOut === true) return { generation, tokens: null, owed: record.owed === true };
   const sealed = { iv: record.iv, ciphertext: record.ciphertext };
   if (!isSealed(sealed)) throw corrupted('malformed');
   if (!isVaultKey(key)) throw corrupted('no key');

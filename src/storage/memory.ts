@@ -6,13 +6,17 @@ export function createMemoryVault(): Vault {
   return {
     load: async () => stored,
     async save(session) {
-      if (stored && stored.generation > session.generation) return false;
-      stored = session;
+      const known = stored?.generation ?? -1;
+      if (known > session.generation || (!session.tokens && known === session.generation)) return false;
+      stored = session.tokens ? session : { ...session, owed: true };
       return true;
     },
-    async clear(generation) {
-      stored = { generation: Math.max(generation, stored?.generation ?? 0), tokens: null };
+    async clear(generation, owed) {
+      stored = { generation: Math.max(generation, stored?.generation ?? 0), tokens: null, owed };
       return stored.generation;
+    },
+    async settle(generation) {
+      if (stored?.generation === generation && !stored.tokens) stored = { generation, tokens: null };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { bounded } from '../bounded.js';
 import { TokenwardError } from '../errors.js';
 import type { StorageKind } from '../options.js';
 import { createEncryptedVault } from './encrypted.js';
@@ -7,13 +8,15 @@ import type { Vault } from './vault.js';
 /**
  * The vault for a session. `onUnavailable` is called (at most once) when encrypted storage
  * cannot be used and the session falls back to memory; never to plaintext. Outside a browser
- * (Node, SSR) there is nothing to persist to, and memory is used without a word.
+ * (Node, SSR) there is nothing to persist to, and memory is used without a word. An IndexedDB
+ * call that has not settled after `limit` ms (a database stuck behind a deletion that another
+ * connection blocks) counts as unusable storage, so nothing waits on IndexedDB for longer.
  */
-export function openVault(kind: StorageKind, name: string, onUnavailable: (error: TokenwardError) => void): Vault {
+export function openVault(kind: StorageKind, name: string, onUnavailable: (error: TokenwardError) => void, limit = 10_000): Vault {
   if (kind === 'memory' || typeof window === 'undefined') return createMemoryVault();
   // No checks up front: a missing `indexedDB`, a missing `crypto.subtle` (an insecure context),
   // a SecurityError in a private mode or a quota error all surface as the first call failing.
-  return withMemoryFallback(createEncryptedVault(name), onUnavailable);
+  return withMemoryFallback(createEncryptedVault(name), onUnavailable, limit);
 }
 
 function isCorruption(error: unknown): boolean {
@@ -26,7 +29,7 @@ function isCorruption(error: unknown): boolean {
  * switches to memory for good and repeats that call there. Corruption is passed on: the
  * session wipes the vault and starts clean, which is not the same as storage being unusable.
  */
-function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardError) => void): Vault {
+function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardError) => void, limit: number): Vault {
   let active = primary;
 
   function fallBack(error: unknown): Vault {
@@ -46,7 +49,9 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
   async function run<T>(call: (vault: Vault) => Promise<T>): Promise<T> {
     const vault = active;
     try {
-      return await call(vault);
+      return await (vault === primary
+        ? bounded(call(vault), AbortSignal.timeout(limit), () => new TokenwardError('timeout', 'IndexedDB timed out'))
+        : call(vault));
     } catch (error) {
       if (vault !== primary || isCorruption(error)) throw error;
       return call(fallBack(error));
@@ -56,6 +61,12 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
   return {
     load: () => run((vault) => vault.load()),
     save: (session) => run((vault) => vault.save(session)),
-    clear: (generation) => run((vault) => vault.clear(generation)),
+    clear(generation, owed) {
+      // In memory for good, but the store may work again (or work for another tab): a session
+      // persisted there must not be restored by the next page load.
+      if (active !== primary) primary.clear(generation, owed).catch(() => undefined);
+      return run((vault) => vault.clear(generation, owed));
+    },
+    settle: (generation) => run((vault) => vault.settle(generation)),
   };
 }

@@ -8,6 +8,8 @@ import type { TokenSet } from '../tokens.js';
 export interface StoredSession {
   readonly generation: number;
   readonly tokens: TokenSet | null;
+  /** On the signed-out marker: the server has not answered this generation's logout call yet. */
+  readonly owed?: boolean | undefined;
 }
 
 /**
@@ -20,12 +22,18 @@ export interface Vault {
   /**
    * Stores tokens for a generation. Resolves false, writing nothing, when a newer generation
    * is already stored (another tab logged out or in meanwhile): the caller must drop its tokens.
+   * With `tokens: null` it makes sure a logout heard from another tab is on record: it writes
+   * the signed-out marker (server logout owed, as far as this tab knows) unless the vault
+   * already holds this generation or a later one.
    */
   save(session: StoredSession): Promise<boolean>;
   /**
    * Ends `generation`: removes the tokens (and the key, for an encrypted vault) and leaves only
-   * the signed-out marker. Resolves with the marker's generation, which is higher than asked when
-   * the store already held a later one: the session must move on from there.
+   * the signed-out marker, saying whether the server logout is `owed`. Resolves with the
+   * marker's generation, which is higher than asked when the store already held a later one:
+   * the session must move on from there.
    */
-  clear(generation: number): Promise<number>;
+  clear(generation: number, owed?: boolean): Promise<number>;
+  /** The server answered the logout of `generation`: its marker, if still there, owes nothing any more. */
+  settle(generation: number): Promise<void>;
 }

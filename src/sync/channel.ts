@@ -1,5 +1,5 @@
 import { BroadcastChannel } from 'broadcast-channel';
-import type { LogoutReason } from '../events.js';
+import { LOGOUT_REASONS, type LogoutReason } from '../events.js';
 
 /**
  * What tabs tell each other. Messages never carry a token: broadcast-channel may fall back
@@ -32,7 +32,7 @@ export function openSyncChannel(name: string): SyncChannel | null {
   const tab = crypto.randomUUID();
   const handlers = new Set<(message: Envelope) => void>();
   channel.onmessage = (message) => {
-    if (message.tab === tab) return;
+    if (!isEnvelope(message) || message.tab === tab) return;
     for (const handler of [...handlers]) handler(message);
   };
   return {
@@ -50,4 +50,26 @@ export function openSyncChannel(name: string): SyncChannel | null {
       void channel.close();
     },
   };
+}
+
+/** How far ahead of this tab's clock another tab's `at` may be. */
+const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Whether a message is exactly one of the documented shapes. Only same-origin code can post,
+ * but a bug there must not poison every tab: a generation of Infinity would refuse every later
+ * login, an `at` in the future would switch the idle timeout off, an unknown reason would
+ * reach the app. Generations stay far below 2^53, so that counting on from one stays exact.
+ */
+function isEnvelope(message: unknown): message is Envelope {
+  const { type, generation, reason, at, tab, ...rest } = (message ?? {}) as Record<string, unknown>;
+  if (typeof tab !== 'string' || Object.keys(rest).length > 0 || (type === 'logout') !== (reason !== undefined)) return false;
+  if (type === 'activity') return generation === undefined && Number.isSafeInteger(at) && (at as number) <= Date.now() + CLOCK_SKEW_MS;
+  return (
+    at === undefined &&
+    (type === 'login' || type === 'tokens' || Object.hasOwn(LOGOUT_REASONS, reason as string)) &&
+    Number.isSafeInteger(generation) &&
+    (generation as number) >= 0 &&
+    (generation as number) < 2 ** 48
+  );
 }

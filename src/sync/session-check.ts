@@ -31,6 +31,8 @@ export interface CheckedSession {
   accessToken(): Promise<string | null>;
   /** The server said the session is over. */
   revoked(): void;
+  /** Every answer, for the CSRF token a server may send in a header to a cross-site page. */
+  answered(response: Response): void;
 }
 
 /**
@@ -65,6 +67,7 @@ export function watchSession(options: ResolvedOptions, session: CheckedSession, 
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]),
     });
+    session.answered(response);
     const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
     // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.
     if (ended && generation === session.live()) session.revoked();

@@ -13,7 +13,7 @@ import {
   type ShallowRef,
 } from 'vue';
 import { SERVER_SNAPSHOT } from '../bindings/server-snapshot.js';
-import type { Session, SessionState } from '../index.js';
+import type { LogoutReason, Session, SessionState } from '../index.js';
 
 /** Where the plugin provides the session: `inject(sessionKey)` outside of useSessionClient(), e.g. in a Pinia store. */
 export const sessionKey: InjectionKey<Session> = Symbol('tokenward session');
@@ -74,11 +74,26 @@ export interface GuardRoute {
 export interface AuthGuardOptions<Location> {
   /**
    * Where a signed-out user goes instead: a vue-router location (`'/login'`, `{ name: 'login' }`),
-   * or a function of the route they wanted, e.g. `(to) => ({ name: 'login', query: { next: to.fullPath } })`.
+   * or a function of the route they wanted (or were on) and, when a session just ended there
+   * (see `leaveOnLogout`), why: e.g.
+   * `(to, reason) => ({ name: 'login', query: { next: to.fullPath, ...(reason && { reason }) } })`.
    */
-  login: Location | ((to: GuardRoute) => Location);
+  login: Location | ((to: GuardRoute, reason?: LogoutReason) => Location);
   /** Which routes need a session. Default: those whose `meta.requiresAuth` is true. */
   requiresAuth?: (to: GuardRoute) => boolean;
+}
+
+/** The part of a router `leaveOnLogout` uses; vue-router's router has it. */
+export interface LogoutRouter<Location> {
+  readonly currentRoute: { readonly value: GuardRoute };
+  replace(to: Location): unknown;
+}
+
+/** The routes the options protect, and where to send someone away from them. */
+function protection<Location>({ login, requiresAuth = (to) => to.meta.requiresAuth === true }: AuthGuardOptions<Location>) {
+  // A route location is a string or a plain object, never a function: TypeScript cannot tell from the generic alone.
+  const away = typeof login === 'function' ? (login as (to: GuardRoute, reason?: LogoutReason) => Location) : () => login;
+  return { requiresAuth, away };
 }
 
 /**
@@ -90,12 +105,29 @@ export function createAuthGuard<Location extends string | object>(
   session: Session,
   options: AuthGuardOptions<Location>,
 ): (to: GuardRoute) => Promise<true | Location> {
-  const { login, requiresAuth = (to) => to.meta.requiresAuth === true } = options;
-  // A route location is a string or a plain object, never a function: TypeScript cannot tell from the generic alone.
-  const redirect = typeof login === 'function' ? (login as (to: GuardRoute) => Location) : () => login;
+  const { requiresAuth, away } = protection(options);
   return async (to) => {
     if (!requiresAuth(to)) return true;
     await session.ready;
-    return session.getState().status === 'authenticated' ? true : redirect(to);
+    return session.getState().status === 'authenticated' ? true : away(to);
   };
+}
+
+/**
+ * The guard's companion for a session that ends while a protected route is shown (a logout in
+ * this tab or another, expiry, idle): replaces the route with `login`, called with the route
+ * and the logout reason so the login page can say why. Same options as `createAuthGuard`.
+ * Returns the function that stops it.
+ */
+export function leaveOnLogout<Location extends string | object>(
+  session: Session,
+  router: LogoutRouter<Location>,
+  options: AuthGuardOptions<Location>,
+): () => void {
+  const { requiresAuth, away } = protection(options);
+  return session.on('logout', ({ reason }) => {
+    const route = router.currentRoute.value;
+    // A navigation that fails (another guard said no) is vue-router's to report; it must not become an unhandled rejection.
+    if (requiresAuth(route)) Promise.resolve(router.replace(away(route, reason))).catch(() => undefined);
+  });
 }

@@ -205,7 +205,12 @@ describe('purgeClientStorage', () => {
       'twin',
     ]);
 
-    expect(await purge(page, undefined, [], ['XSRF-TOKEN'])).toEqual([]);
+    // By default the parent domain's cookies stay (sibling apps share them), and are reported.
+    expect(await purge(page, undefined, [], ['XSRF-TOKEN'])).toEqual([
+      { step: 'cookies', name: 'Error', message: expect.stringMatching(/^cookies still readable after expiring them: /) },
+    ]);
+    expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'domain-parent', 'domain-parent-dot', 'server-session', 'twin']);
+    expect(await purge(page, { parentDomainCookies: true }, [], ['XSRF-TOKEN'])).toEqual([]);
 
     // Only the kept one and the HttpOnly one are left.
     expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'server-session']);

@@ -71,4 +71,23 @@ describe('createMemoryVault', () => {
     await createMemoryVault().save({ generation: 1, tokens: tokens('a') });
     await expect(createMemoryVault().load()).resolves.toBeNull();
   });
+
+  it('records an owed server logout on the marker until it is settled, and settles only that generation', async () => {
+    const vault = createMemoryVault();
+    await vault.clear(2, true);
+    await vault.settle(1);
+    await expect(vault.load()).resolves.toEqual({ generation: 2, tokens: null, owed: true });
+    await vault.settle(2);
+    await expect(vault.load()).resolves.toEqual({ generation: 2, tokens: null });
+  });
+
+  it('writes a heard-of logout only when it is news, and never over a later record', async () => {
+    const vault = createMemoryVault();
+    await vault.save({ generation: 3, tokens: tokens('a') });
+    await expect(vault.save({ generation: 2, tokens: null })).resolves.toBe(false);
+    await expect(vault.save({ generation: 4, tokens: null })).resolves.toBe(true);
+    await vault.settle(4);
+    await expect(vault.save({ generation: 4, tokens: null })).resolves.toBe(false);
+    await expect(vault.load()).resolves.toEqual({ generation: 4, tokens: null });
+  });
 });

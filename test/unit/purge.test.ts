@@ -17,8 +17,12 @@ describe('pathVariants', () => {
 });
 
 describe('domainVariants', () => {
-  it('lists host-only, the host and each parent domain with and without a leading dot, but not the top-level label', () => {
-    expect(domainVariants('app.example.com')).toEqual([
+  it('lists host-only and the host with and without a leading dot by default', () => {
+    expect(domainVariants('app.example.com')).toEqual([undefined, 'app.example.com', '.app.example.com']);
+  });
+
+  it('adds each parent domain when asked, but not the top-level label', () => {
+    expect(domainVariants('app.example.com', true)).toEqual([
       undefined,
       'app.example.com',
       '.app.example.com',
@@ -28,7 +32,7 @@ describe('domainVariants', () => {
   });
 
   it('has only host-only cookies for a single label or an IP address', () => {
-    for (const host of ['localhost', '127.0.0.1', '[::1]']) expect(domainVariants(host)).toEqual([undefined]);
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) expect(domainVariants(host, true)).toEqual([undefined]);
   });
 });
 

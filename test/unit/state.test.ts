@@ -5,7 +5,7 @@ describe('createStore', () => {
   it('starts at the loading state, frozen', () => {
     const store = createStore<SessionState>(INITIAL_STATE);
     expect(store.get()).toBe(INITIAL_STATE);
-    expect(store.get()).toEqual({ status: 'loading', expiresAt: null, claims: null, refreshing: false, error: null });
+    expect(store.get()).toEqual({ status: 'loading', expiresAt: null, claims: null, refreshing: false, expired: false, error: null });
     expect(Object.isFrozen(store.get())).toBe(true);
   });
 

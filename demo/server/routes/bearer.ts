@@ -5,7 +5,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { namesFor, refreshCookieOptions, type ServerContext } from '../context.ts';
 import { exposeCsrf } from '../csrf.ts';
 import { issueAccessToken, verifyJwt } from '../jwt.ts';
-import type { IssuedRefreshToken } from '../refresh-tokens.ts';
+import { isFamilyActive, type IssuedRefreshToken } from '../refresh-tokens.ts';
 import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
 
 function sendTokens(ctx: ServerContext, req: Request, res: Response, refresh: IssuedRefreshToken, refreshInBody: boolean): void {
@@ -30,7 +30,7 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
   router.post('/login', async (req, res) => {
     const user = await beginLogin(ctx, req, res);
     if (!user) return;
-    const refresh = ctx.refreshTokens.startFamily(user);
+    const refresh = await ctx.refreshTokens.startFamily(user);
     req.session.familyId = refresh.familyId;
     sendTokens(ctx, req, res, refresh, req.query.refresh_in_body === '1');
   });
@@ -46,9 +46,9 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
 
     // Rotation happens when the response is sent, after any delay: a client that
     // disappears before it leaves its old token valid.
-    if (ctx.refreshTokens.isRedeemable(token) && !(await refreshDelayPassed(ctx, req, res))) return;
+    if ((await ctx.refreshTokens.isRedeemable(token)) && !(await refreshDelayPassed(ctx, req, res))) return;
 
-    const result = ctx.refreshTokens.rotate(token);
+    const result = await ctx.refreshTokens.rotate(token);
     if (!result.ok) {
       if (result.reason === 'reuse') ctx.controls.count('reuseDetections');
       if (fromCookie) res.clearCookie(namesFor(ctx, req).refresh, refreshCookieOptions(ctx, req)); // it is dead: drop it
@@ -76,11 +76,11 @@ function rejectToken(ctx: ServerContext, res: Response): void {
  */
 export function bearerApiRoutes(ctx: ServerContext): Router {
   const router = express.Router();
-  router.use((req: Request, res: Response) => {
+  router.use(async (req: Request, res: Response) => {
     ctx.controls.count('apiCalls');
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.get('authorization') ?? '');
     const claims = match?.[1] ? verifyJwt(match[1], ctx.jwtSecret) : null;
-    if (!claims || !ctx.refreshTokens.isFamilyActive(claims.sid)) return rejectToken(ctx, res);
+    if (!claims || !(await isFamilyActive(ctx.refreshTokens, claims.sid))) return rejectToken(ctx, res);
     answerApi(req, res, claims.sub, claims.exp);
   });
   return router;

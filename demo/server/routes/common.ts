@@ -22,15 +22,15 @@ async function checkCredentials(ctx: ServerContext, req: Request, res: Response)
     return null;
   }
   const address = req.ip ?? '';
-  const wait = ctx.loginLimiter.retryAfter(username, address);
+  const wait = await ctx.loginLimiter.retryAfter(username, address);
   if (wait > 0) {
     res.status(429).set('Retry-After', String(wait)).json({ error: 'rate_limited' });
     return null;
   }
   const user = await ctx.users.verify(username, password);
-  if (user) ctx.loginLimiter.succeeded(user);
+  if (user) await ctx.loginLimiter.succeeded(user);
   else {
-    ctx.loginLimiter.failed(username, address);
+    await ctx.loginLimiter.failed(username, address);
     res.status(401).json({ error: 'invalid_credentials' });
   }
   return user;
@@ -40,17 +40,17 @@ async function checkCredentials(ctx: ServerContext, req: Request, res: Response)
  * What a session holds: the refresh family, if any, is revoked with it. Used by logout,
  * re-login, device revocation, sign-out-everywhere and the password change alike.
  */
-export function revokeSessionData(ctx: ServerContext, data: Partial<SessionData> | undefined, reason: RevokeReason): void {
-  if (data?.familyId) ctx.refreshTokens.revokeFamily(data.familyId, reason);
+export async function revokeSessionData(ctx: ServerContext, data: Partial<SessionData> | undefined, reason: RevokeReason): Promise<void> {
+  if (data?.familyId) await ctx.refreshTokens.revokeFamily(data.familyId, reason);
 }
 
 /** The refresh families this browser holds: its cookie, a body token, and its session's. */
-function familiesOf(ctx: ServerContext, req: Request): Set<string> {
+async function familiesOf(ctx: ServerContext, req: Request): Promise<Set<string>> {
   const families = new Set<string>();
   const fromCookie: unknown = req.cookies?.[namesFor(ctx, req).refresh];
   const fromBody: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
   for (const token of [fromCookie, fromBody]) {
-    const family = typeof token === 'string' && token ? ctx.refreshTokens.familyOf(token) : undefined;
+    const family = typeof token === 'string' && token ? await ctx.refreshTokens.familyOf(token) : undefined;
     if (family) families.add(family);
   }
   if (req.session?.familyId) families.add(req.session.familyId);
@@ -79,7 +79,7 @@ export async function beginLogin(ctx: ServerContext, req: Request, res: Response
   const user = await checkCredentials(ctx, req, res);
   if (!user) return null;
   // A new login in this browser replaces its previous one: that one's refresh family dies too.
-  for (const family of familiesOf(ctx, req)) ctx.refreshTokens.revokeFamily(family, 'relogin');
+  for (const family of await familiesOf(ctx, req)) await ctx.refreshTokens.revokeFamily(family, 'relogin');
   await regenerateSession(req); // new session id: defeats session fixation
   const now = Date.now();
   Object.assign(req.session, { user, device: randomUUID(), label: deviceLabel(req.get('user-agent')), createdAt: now, lastSeen: now });
@@ -140,7 +140,7 @@ export async function logout(ctx: ServerContext, req: Request, res: Response): P
   ctx.controls.count('logoutCalls');
   if (ctx.controls.applyLogoutFailure(req, res)) return;
   if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
-  for (const family of familiesOf(ctx, req)) ctx.refreshTokens.revokeFamily(family, 'logout');
+  for (const family of await familiesOf(ctx, req)) await ctx.refreshTokens.revokeFamily(family, 'logout');
   await signOutHere(ctx, req, res);
 }
 

@@ -23,7 +23,7 @@ export function cookieAuthRoutes(ctx: ServerContext): Router {
     if (!req.session.user || typeof req.session.authUntil !== 'number') return invalidGrant(res);
     if (!(await refreshDelayPassed(ctx, req, res))) return;
     // During a delay, a logout may have deleted the session: saving it now would resurrect it.
-    if (ctx.controls.refreshDelayMs > 0 && !ctx.sessionStore.read(req.sessionID)?.user) return invalidGrant(res);
+    if (ctx.controls.refreshDelayMs > 0 && !(await ctx.sessionStore.read(req.sessionID))?.user) return invalidGrant(res);
     const now = Date.now();
     req.session.authUntil = now + ctx.controls.accessTokenTtl * 1000;
     req.session.lastSeen = now;

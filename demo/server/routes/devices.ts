@@ -12,7 +12,7 @@ import { verifyJwt } from '../jwt.ts';
 import { revokeSessionData, signOutHere } from './common.ts';
 
 /** The session this request's cookie names, read straight from the store: no touch, no write. */
-function storedSession(ctx: ServerContext, req: Request): SessionData | null {
+async function storedSession(ctx: ServerContext, req: Request): Promise<SessionData | null> {
   const cookie: unknown = req.cookies?.[namesFor(ctx, req).session];
   const sid = typeof cookie === 'string' ? signedCookie(cookie, ctx.sessionSecret) : false;
   return sid ? ctx.sessionStore.read(sid) : null;
@@ -24,7 +24,7 @@ function storedSession(ctx: ServerContext, req: Request): SessionData | null {
  * we signed whose family lives. The token's own expiry does not matter here: the question is
  * whether the session lives, and a token that ran out in transit must not sign anybody out.
  */
-function sessionEnd(ctx: ServerContext, req: Request, stored: SessionData | null): number | null {
+async function sessionEnd(ctx: ServerContext, req: Request, stored: SessionData | null): Promise<number | null> {
   if (stored?.user) {
     if (stored.familyId) return ctx.refreshTokens.familyEnd(stored.familyId);
     return stored.createdAt === undefined ? null : stored.createdAt + ctx.absoluteLifetime * 1000;
@@ -36,11 +36,11 @@ function sessionEnd(ctx: ServerContext, req: Request, stored: SessionData | null
 
 /** GET /auth/session: 200 {active: true, expiresAt} or 401 {active: false}. Cheap: no rotation, no write. */
 export function sessionCheckRoute(ctx: ServerContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     ctx.controls.count('sessionChecks');
     if (ctx.controls.applySessionCheckFailure(req, res)) return;
-    const stored = storedSession(ctx, req);
-    const expiresAt = sessionEnd(ctx, req, stored);
+    const stored = await storedSession(ctx, req);
+    const expiresAt = await sessionEnd(ctx, req, stored);
     if (expiresAt === null) {
       res.status(401).json({ active: false });
       return;
@@ -63,20 +63,20 @@ function signedIn(ctx: ServerContext, req: Request, res: Response, change: boole
 }
 
 /** Signs out every session of this user but this device's (if kept). */
-function revokeOthers(ctx: ServerContext, user: string, keep: Partial<SessionData> | null, reason: 'revoked' | 'password'): void {
-  for (const data of ctx.sessionStore.destroyAllOf(user, keep?.device ?? null)) revokeSessionData(ctx, data, reason);
+async function revokeOthers(ctx: ServerContext, user: string, keep: Partial<SessionData> | null, reason: 'revoked' | 'password'): Promise<void> {
+  for (const data of await ctx.sessionStore.destroyAllOf(user, keep?.device ?? null)) await revokeSessionData(ctx, data, reason);
   // Families whose session row is already gone (a body-token client, an expired row) go too.
-  ctx.refreshTokens.revokeAllOf(user, reason, keep?.familyId ?? null);
+  await ctx.refreshTokens.revokeAllOf(user, reason, keep?.familyId ?? null);
 }
 
 /** GET /auth/sessions, POST /auth/sessions/:id/revoke, POST /auth/logout-all, POST /auth/password */
 export function deviceRoutes(ctx: ServerContext): Router {
   const router = express.Router();
 
-  router.get('/sessions', (req, res) => {
+  router.get('/sessions', async (req, res) => {
     if (!signedIn(ctx, req, res, false)) return;
     const here = req.session.device;
-    const sessions = ctx.sessionStore.sessionsOf(req.session.user).map((data) => ({
+    const sessions = (await ctx.sessionStore.sessionsOf(req.session.user)).map((data) => ({
       id: data.device,
       label: data.label,
       signedInAt: data.createdAt,
@@ -90,18 +90,18 @@ export function deviceRoutes(ctx: ServerContext): Router {
     if (!signedIn(ctx, req, res, true)) return;
     const id = req.params.id;
     if (id === req.session.device) {
-      revokeSessionData(ctx, req.session, 'revoked');
+      await revokeSessionData(ctx, req.session, 'revoked');
       return signOutHere(ctx, req, res);
     }
-    const data = ctx.sessionStore.destroyDevice(req.session.user, id);
+    const data = await ctx.sessionStore.destroyDevice(req.session.user, id);
     if (!data) return void res.status(404).json({ error: 'not_found' });
-    revokeSessionData(ctx, data, 'revoked');
+    await revokeSessionData(ctx, data, 'revoked');
     res.status(204).end();
   });
 
   router.post('/logout-all', async (req, res) => {
     if (!signedIn(ctx, req, res, true)) return;
-    revokeOthers(ctx, req.session.user, null, 'revoked');
+    await revokeOthers(ctx, req.session.user, null, 'revoked');
     await signOutHere(ctx, req, res);
   });
 
@@ -115,7 +115,7 @@ export function deviceRoutes(ctx: ServerContext): Router {
     if (!(await ctx.users.verify(user, current))) return void res.status(403).json({ error: 'invalid_credentials' });
     await ctx.users.setPassword(user, next);
     // Whoever knew the old password is signed out everywhere but here.
-    revokeOthers(ctx, user, req.session, 'password');
+    await revokeOthers(ctx, user, req.session, 'password');
     res.status(204).end();
   });
 

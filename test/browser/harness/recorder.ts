@@ -25,6 +25,8 @@ export interface Recorder {
 export interface RecorderOptions {
   /** The only origin CORS lets in (e.g. the reference server's url); default: whichever asks. */
   allowOrigin?: string;
+  /** The JSON every request but a preflight gets; default '{"ok":true}'. */
+  body?: string;
 }
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string> {
@@ -63,7 +65,7 @@ export async function startRecorder(options: RecorderOptions = {}): Promise<Reco
         res.writeHead(204).end();
         return;
       }
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(options.body ?? '{"ok":true}');
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,17 @@
+// The Redis implementation of the stores (see stores.ts): one connection shared by the
+// session store, the refresh-token families and the login throttle, all under one key prefix.
+import type { Stores, StoreSettings } from '../stores.ts';
+import { connectRedis } from './client.ts';
+import { RedisFailureLog } from './login-failures.ts';
+import { RedisRefreshTokens } from './refresh-tokens.ts';
+import { RedisSessionStore } from './session-store.ts';
+
+export async function openRedisStores(url: string, settings: StoreSettings, prefix = 'tokenward:'): Promise<Stores> {
+  const redis = await connectRedis(url);
+  return {
+    sessions: new RedisSessionStore(redis, prefix, settings),
+    refreshTokens: new RedisRefreshTokens(redis, prefix, settings),
+    loginFailures: new RedisFailureLog(redis, prefix),
+    close: async () => void (await redis.close()),
+  };
+}

@@ -1,0 +1,38 @@
+// Everything the server remembers, behind one small interface with two implementations:
+// SQLite (one file, the embedded default) and Redis (with REDIS_URL; several processes then
+// share the sessions, the refresh-token families and the login throttle through it, and
+// nothing else). Routes only ever see these interfaces.
+import { openDatabase } from './db.ts';
+import { MemoryFailureLog, type FailureLog } from './rate-limit.ts';
+import { openRedisStores } from './redis/index.ts';
+import { SqliteRefreshTokens, type RefreshTokenStore } from './refresh-tokens.ts';
+import { SqliteSessionStore, type SessionStore } from './session-store.ts';
+
+export interface Stores {
+  sessions: SessionStore;
+  refreshTokens: RefreshTokenStore;
+  loginFailures: FailureLog;
+  close(): Promise<void>;
+}
+
+export interface StoreSettings {
+  refreshTtlMs: number; // idle expiry of a session and of each refresh token
+  absoluteMs: number; // absolute lifetime since sign-in
+  graceWindowMs: number; // 0 = strict rotation
+}
+
+export function openSqliteStores(file: string, settings: StoreSettings): Stores {
+  const db = openDatabase(file);
+  return {
+    sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
+    refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
+    // One process: its memory is where the throttle belongs.
+    loginFailures: new MemoryFailureLog(),
+    close: async () => void db.close(),
+  };
+}
+
+/** Redis when a URL is given, else the SQLite file (':memory:' by default). */
+export function openStores(where: { redisUrl?: string; database?: string }, settings: StoreSettings): Promise<Stores> | Stores {
+  return where.redisUrl ? openRedisStores(where.redisUrl, settings) : openSqliteStores(where.database ?? ':memory:', settings);
+}
