@@ -67,7 +67,7 @@ async function attempt(title: string, measure: () => Promise<SectionReport>): Pr
 await attempt('1. Bundle cost', measureBundles);
 
 const pages = await buildPages();
-let chromium = 'unknown (did not start)';
+let chromium: string;
 try {
   const [server, browser] = await Promise.all([
     startReferenceServer({ accessTokenTtl: ACCESS_TOKEN_TTL, controls: true, staticDirs: [pages.dir] }),

@@ -76,8 +76,8 @@ export function createEmitter<E>(): Emitter<E> {
     on(name, handler) {
       let set = handlers.get(name);
       if (!set) handlers.set(name, (set = new Set()));
-      set.add(handler as (event: never) => void);
-      return () => set.delete(handler as (event: never) => void);
+      set.add(handler);
+      return () => set.delete(handler);
     },
     emit(name, event) {
       for (const handler of [...(handlers.get(name) ?? [])]) {

@@ -240,7 +240,7 @@ class TokenwardSession implements Session {
 
   async #restore(): Promise<void> {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
-    await null;
+    await Promise.resolve();
     await this.#resync(false);
     const tokens = this.#tokens;
     if (tokens && this.#state.get().status === 'loading') {

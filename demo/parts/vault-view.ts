@@ -99,7 +99,7 @@ function databaseView(db: DatabaseContents): HTMLElement {
           const text = caption(record.value);
           return h(
             'div',
-            { class: 'record', 'data-key': String(record.key) },
+            { class: 'record', 'data-key': typeof record.key === 'string' ? record.key : JSON.stringify(record.key) },
             h('div', { class: 'record-key' }, h('code', {}, JSON.stringify(record.key))),
             text ? h('p', { class: 'note' }, text) : null,
             valueView(record.value),

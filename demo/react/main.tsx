@@ -43,7 +43,7 @@ function SignInForm() {
     setPending(true);
     setError(null);
     try {
-      await session.login({ username: String(form.get('username')), password: String(form.get('password')) });
+      await session.login({ username: form.get('username'), password: form.get('password') });
       // Nothing to do on success: the new state re-renders App, which replaces this form.
     } catch (failure) {
       setError(failureText(failure));

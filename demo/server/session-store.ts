@@ -123,6 +123,6 @@ export class SqliteSessionStore extends session.Store implements SessionStore {
   // Called for unmodified sessions (resave: false) to slide the idle expiry.
   override touch(sid: string, sess: Data, callback?: () => void): void {
     // express-session does pass an error argument, although its typings omit it.
-    settle(() => void this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), sessionKey(sid)), callback as Callback | undefined);
+    settle(() => void this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), sessionKey(sid)), callback);
   }
 }

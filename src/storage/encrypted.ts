@@ -1,6 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
-import { isObject, type JwtClaims, type TokenSet } from '../tokens.js';
+import { isObject, type TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
 import type { StoredSession, Vault } from './vault.js';
 
@@ -203,7 +203,7 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
   const { accessToken, refreshToken, expiresAt, issuedAt, claims } = value;
   if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
   if (claims !== null && !isObject(claims)) return null;
-  return { accessToken, refreshToken, expiresAt, issuedAt, claims: claims as JwtClaims | null };
+  return { accessToken, refreshToken, expiresAt, issuedAt, claims };
 }
 
 /** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */

@@ -334,7 +334,7 @@ describe('5. a logout is never lost', () => {
       // Reads and deletions fail in this tab while the switch is on: it falls back to memory for good.
       await b.addInitScript(() => {
         for (const name of ['get', 'clear'] as const) {
-          const original = IDBObjectStore.prototype[name] as (...args: unknown[]) => IDBRequest;
+          const original = IDBObjectStore.prototype[name] as (...args: unknown[]) => IDBRequest<undefined>;
           IDBObjectStore.prototype[name] = function (this: IDBObjectStore, ...args: unknown[]) {
             if ((window as unknown as { brokenIdb?: boolean }).brokenIdb !== false) throw new DOMException('no', 'NotReadableError');
             return original.apply(this, args);

@@ -285,7 +285,7 @@ describe('encrypted vault', () => {
 
     // The wipe finishes after `ready`: wait until only the signed-out marker is left, key gone.
     await expect
-      .poll(async () => vaultRecords(await dumpAllStorage(page), victim).map((record) => [record.key, JSON.parse(record.value).signedOut]))
+      .poll(async () => vaultRecords(await dumpAllStorage(page), victim).map((record) => [record.key, (JSON.parse(record.value) as { signedOut?: boolean }).signedOut]))
       .toEqual([['session', true]]);
     // Clean means usable: the next login works and is stored again.
     await login(page);
@@ -366,7 +366,7 @@ describe('encrypted vault', () => {
 
     // Once the server answered the logout, the marker owes it nothing.
     await expect
-      .poll(async () => vaultRecords(await dumpAllStorage(page)).map((record) => [record.key, JSON.parse(record.value)]))
+      .poll(async () => vaultRecords(await dumpAllStorage(page)).map((record) => [record.key, JSON.parse(record.value) as unknown]))
       .toEqual([['session', { v: 1, generation: expect.any(Number), signedOut: true }]]);
     await page.reload();
     expect(await startSession(page)).toBe('unauthenticated');
@@ -440,7 +440,7 @@ describe('encrypted vault', () => {
     await refreshed;
 
     const records = vaultRecords(await dumpAllStorage(tabB));
-    expect(records.map((record) => [record.key, JSON.parse(record.value).signedOut])).toEqual([['session', true]]);
+    expect(records.map((record) => [record.key, (JSON.parse(record.value) as { signedOut?: boolean }).signedOut])).toEqual([['session', true]]);
     await tabA.reload();
     expect(await startSession(tabA)).toBe('unauthenticated');
   });

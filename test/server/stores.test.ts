@@ -48,11 +48,11 @@ const session = (user: string, device: string, createdAt = Date.now(), idleMs = 
   ({ cookie: { originalMaxAge: idleMs, expires: new Date(Date.now() + idleMs) }, user, device, createdAt, lastSeen: createdAt, label: device }) as SessionData;
 
 const save = (stores: Stores, sid: string, data: SessionData) =>
-  new Promise<void>((resolve, reject) => stores.sessions.set(sid, data, (err) => (err ? reject(err) : resolve())));
+  new Promise<void>((resolve, reject) => stores.sessions.set(sid, data, (err) => (err ? reject(err as Error) : resolve())));
 const load = (stores: Stores, sid: string) =>
-  new Promise<SessionData | null | undefined>((resolve, reject) => stores.sessions.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+  new Promise<SessionData | null | undefined>((resolve, reject) => stores.sessions.get(sid, (err, data) => (err ? reject(err as Error) : resolve(data))));
 const destroy = (stores: Stores, sid: string) =>
-  new Promise<void>((resolve, reject) => stores.sessions.destroy(sid, (err) => (err ? reject(err) : resolve())));
+  new Promise<void>((resolve, reject) => stores.sessions.destroy(sid, (err) => (err ? reject(err as Error) : resolve())));
 
 describe.each(BACKENDS)('%s stores', (_name, backing) => {
   /** Two instances ("processes") on one fresh backing store, closed after the test. */

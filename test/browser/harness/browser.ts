@@ -129,7 +129,7 @@ export async function waitForState(
     const last = await page
       .evaluate(`JSON.stringify(window[${name}]?.getState?.())`)
       .catch(() => 'unavailable (page closed?)');
-    throw new Error(`waitForState(${typeof want === 'function' ? predicate : want}) failed; last state: ${last}`, {
+    throw new Error(`waitForState(${typeof want === 'function' ? predicate : want}) failed; last state: ${String(last)}`, {
       cause: error,
     });
   }

@@ -34,7 +34,7 @@ export async function signedInDevice(context: BrowserContext, pageUrl: string, t
 
 /** The signed-in user's devices, as this page's device sees them. */
 export function devicesSeenFrom(page: Page): Promise<DeviceEntry[]> {
-  return page.evaluate(async () => ((await window.session.http.get('/auth/sessions').json()) as { sessions: DeviceEntry[] }).sessions);
+  return page.evaluate(async () => (await window.session.http.get('/auth/sessions').json<{ sessions: DeviceEntry[] }>()).sessions);
 }
 
 /** POSTs to a device-management endpoint from this page; resolves with Date.now() once answered. */
