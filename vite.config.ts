@@ -20,10 +20,7 @@ function declarations(): Plugin {
 }
 
 // Everything we depend on or sit beside stays an import: the app's bundler dedupes it.
-const external = [
-  ...Object.keys(pkg.dependencies),
-  ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {}),
-];
+const external = [...Object.keys(pkg.dependencies), ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {})];
 
 // React 18 for the `bindings-react18` project, in its own package so that react-dom 18 finds
 // react 18 beside it (next to the root's React 19 it would be a peer conflict npm refuses).

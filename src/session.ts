@@ -156,12 +156,16 @@ class TokenwardSession implements Session {
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
     // ends here with reason `revoked`, the full local logout in every tab.
-    this.#stopCheck = watchSession(options, {
-      live: () => (this.#tokens ? this.#generation : 0),
-      accessToken: () => this.getAccessToken(),
-      revoked: () => void this.#end('revoked'),
-      answered: (response) => csrf.remember(response),
-    }, this.#lifetime.signal);
+    this.#stopCheck = watchSession(
+      options,
+      {
+        live: () => (this.#tokens ? this.#generation : 0),
+        accessToken: () => this.getAccessToken(),
+        revoked: () => void this.#end('revoked'),
+        answered: (response) => csrf.remember(response),
+      },
+      this.#lifetime.signal,
+    );
     this.ready = this.#restore();
     // Every method works taken off the object: `const { login, http } = useSessionClient()`.
     for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
@@ -455,11 +459,13 @@ class TokenwardSession implements Session {
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // The marker says the server logout is owed until the server answered it.
-    const storage = told.then(() => this.#vault.clear(generation, true)).then(
-      // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
-      (ended) => void (this.#generation = Math.max(this.#generation, ended)),
-      (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
-    );
+    const storage = told
+      .then(() => this.#vault.clear(generation, true))
+      .then(
+        // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
+        (ended) => void (this.#generation = Math.max(this.#generation, ended)),
+        (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
+      );
     this.#logoutAtServer(generation, refreshToken, told, storage);
     await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);

@@ -63,9 +63,7 @@ export async function bundle(entry: string): Promise<Built> {
       origins.set(origin, (origins.get(origin) ?? 0) + module.renderedLength);
     }
   }
-  const files = outputs
-    .filter((file) => file.fileName.endsWith('.js'))
-    .map((file) => Buffer.from(file.type === 'chunk' ? file.code : file.source));
+  const files = outputs.filter((file) => file.fileName.endsWith('.js')).map((file) => Buffer.from(file.type === 'chunk' ? file.code : file.source));
   const sum = (sizes: number[]) => sizes.reduce((a, b) => a + b, 0);
   return {
     minified: sum(files.map((file) => file.length)),
@@ -148,7 +146,7 @@ export async function measureBundles(): Promise<SectionReport> {
       },
     ],
     notes: [
-      'Each app is the same page glue (status text, login, one API call, logout) around the SDK, written the way the SDK\'s quickstart or README does it, built with Vite ' +
+      "Each app is the same page glue (status text, login, one API call, logout) around the SDK, written the way the SDK's quickstart or README does it, built with Vite " +
         `${installedVersion('vite')} (\`vite build\`, default browser target, \`minify: true\`). Sizes count every emitted JS file, each compressed on its own. ` +
         'For the bindings, react, react-dom and vue are externals in both the binding app and its shell (bench/apps/react-shell.ts, vue-shell.ts), so the extra is the binding plus the few lines that use it.',
       `Where the core app's bytes come from (share of the tree-shaken code before minification): ${breakdown(core.origins)}.`,

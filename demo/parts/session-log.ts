@@ -37,8 +37,7 @@ const ERROR_TITLES: Partial<Record<TokenwardErrorCode, string>> = {
 };
 
 function describeError(error: TokenwardError, sincePrevious: number | null): { title: string; detail: string } {
-  const status =
-    error.status === undefined ? '' : `HTTP ${error.status}${error.retryAfter === undefined ? '' : `, Retry-After: ${error.retryAfter} s`}. `;
+  const status = error.status === undefined ? '' : `HTTP ${error.status}${error.retryAfter === undefined ? '' : `, Retry-After: ${error.retryAfter} s`}. `;
   const hint = `${status}${ERROR_HINTS[error.code] ?? error.message}`;
   if (!TRANSIENT.has(error.code)) return { title: ERROR_TITLES[error.code] ?? 'Error', detail: hint };
   const spacing = sincePrevious === null ? '' : ` (${seconds(sincePrevious)} after the previous failure)`;

@@ -108,11 +108,7 @@ async function callApi(session: Session, log: EventLog): Promise<void> {
     });
   } catch (error) {
     const why =
-      error instanceof HTTPError
-        ? `HTTP ${error.response.status}`
-        : error instanceof TokenwardError
-          ? `${error.code}: ${error.message}`
-          : String(error);
+      error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TokenwardError ? `${error.code}: ${error.message}` : String(error);
     log.add({ kind: 'api', failed: true, title: `GET /api/me failed after ${took()}`, detail: why });
   }
 }

@@ -94,7 +94,13 @@ function databaseView(db: DatabaseContents): HTMLElement {
       h(
         'div',
         { class: 'store' },
-        h('div', { class: 'store-name' }, 'object store ', h('code', {}, store.name), h('span', { class: 'muted' }, ` · ${store.records.length} ${store.records.length === 1 ? 'record' : 'records'}`)),
+        h(
+          'div',
+          { class: 'store-name' },
+          'object store ',
+          h('code', {}, store.name),
+          h('span', { class: 'muted' }, ` · ${store.records.length} ${store.records.length === 1 ? 'record' : 'records'}`),
+        ),
         ...store.records.map((record) => {
           const text = caption(record.value);
           return h(

@@ -57,15 +57,7 @@ function SignInForm() {
         User <input id="username" name="username" defaultValue={DEMO_USER.username} autoComplete="username" required />
       </label>
       <label>
-        Password{' '}
-        <input
-          id="password"
-          name="password"
-          type="password"
-          defaultValue={DEMO_USER.password}
-          autoComplete="current-password"
-          required
-        />
+        Password <input id="password" name="password" type="password" defaultValue={DEMO_USER.password} autoComplete="current-password" required />
       </label>
       <button id="sign-in" type="submit" className="primary" disabled={pending}>
         Sign in

@@ -53,7 +53,11 @@ export function settle<T>(work: () => T | Promise<T>, callback?: (err: unknown, 
 export class SqliteSessionStore extends session.Store implements SessionStore {
   private readonly q;
 
-  constructor(private readonly db: Db, private readonly defaultTtlMs: number, private readonly absoluteMs: number) {
+  constructor(
+    private readonly db: Db,
+    private readonly defaultTtlMs: number,
+    private readonly absoluteMs: number,
+  ) {
     super();
     this.q = {
       get: db.prepare<[string], { data: string; expires_at: number }>('SELECT data, expires_at FROM auth_sessions WHERE key = ?'),

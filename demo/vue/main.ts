@@ -64,13 +64,7 @@ const SignInForm = defineComponent(() => {
         }),
       ]),
       h('button', { id: 'sign-in', type: 'submit', class: 'primary', disabled: pending.value }, 'Sign in'),
-      h('p', { class: 'hint' }, [
-        'Demo account: user ',
-        h('code', DEMO_USER.username),
-        ', password ',
-        h('code', DEMO_USER.password),
-        '.',
-      ]),
+      h('p', { class: 'hint' }, ['Demo account: user ', h('code', DEMO_USER.username), ', password ', h('code', DEMO_USER.password), '.']),
       error.value && h('p', { id: 'login-error', class: 'inline-error', role: 'alert' }, error.value),
     ]);
 });
@@ -93,12 +87,7 @@ const SignedIn = defineComponent({
 
     return () => [
       h('h3', ['Claims ', h('small', 'the state holds claims, never the token')]),
-      h('dl', { id: 'claims', class: 'fields' }, [
-        h('dt', 'sub'),
-        h('dd', props.state.claims?.sub),
-        h('dt', 'exp'),
-        h('dd', expiryText(props.state.claims)),
-      ]),
+      h('dl', { id: 'claims', class: 'fields' }, [h('dt', 'sub'), h('dd', props.state.claims?.sub), h('dt', 'exp'), h('dd', expiryText(props.state.claims))]),
       h('div', { class: 'actions' }, [
         h('button', { id: 'call-api', type: 'button', onClick: () => void callApi() }, ['Call ', h('code', 'GET /api/me')]),
         h('button', { id: 'logout', type: 'button', class: 'danger', onClick: () => void session.logout() }, 'Log out'),

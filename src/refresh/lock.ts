@@ -28,9 +28,11 @@ export function createCrossTabLock(name: string, limit: number, lifetime: AbortS
       const wait = bound();
       let signal: AbortSignal;
       // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
-      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch((error: unknown) => {
-        throw error === wait.reason ? givenUp() : error;
-      });
+      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch(
+        (error: unknown) => {
+          throw error === wait.reason ? givenUp() : error;
+        },
+      );
     },
   };
 }

@@ -17,7 +17,9 @@ export interface SessionCheckOptions {
 
 /** The endpoint as an absolute URL and the interval in ms; null when off or without a server to ask. */
 export function checkSettings({ sessionCheck, baseUrl }: Pick<ResolvedOptions, 'sessionCheck' | 'baseUrl'>): { url: string; interval: number } | null {
-  return sessionCheck && baseUrl ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 } : null;
+  return sessionCheck && baseUrl
+    ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 }
+    : null;
 }
 
 /** What the check needs from the session. */
@@ -83,10 +85,13 @@ export function watchSession(options: ResolvedOptions, session: CheckedSession, 
   // Ticks on the wall-clock multiples of `interval`, the same instants in every tab.
   let timer: ReturnType<typeof setTimeout>;
   const tick = (): void => {
-    timer = setTimeout(() => {
-      if (document.visibilityState === 'visible') occasion();
-      tick();
-    }, interval - (Date.now() % interval));
+    timer = setTimeout(
+      () => {
+        if (document.visibilityState === 'visible') occasion();
+        tick();
+      },
+      interval - (Date.now() % interval),
+    );
   };
   tick();
   const stopWake = onWake(occasion);

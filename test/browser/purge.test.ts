@@ -97,8 +97,7 @@ describe('purgeClientStorage', () => {
 
   const dump = (page: Page) => page.evaluate(() => window.twTest.dumpAllStorage());
   // Names only, without opening them: an open would wait behind a pending deletion.
-  const databaseNames = (page: Page) =>
-    page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
+  const databaseNames = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
   const cacheNames = async (page: Page) => [...new Set((await dump(page)).caches.map((entry) => entry.cache))].sort();
 
   it('clears web storage, IndexedDB, Cache Storage and readable cookies, each tab its own sessionStorage', async () => {

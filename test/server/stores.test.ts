@@ -99,7 +99,11 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
 
   it('revokes one family, or all of a user but one, for every process', () =>
     twoProcesses({}, async (a, b) => {
-      const [one, two, three] = [await a.refreshTokens.startFamily('alice'), await a.refreshTokens.startFamily('alice'), await a.refreshTokens.startFamily('alice')];
+      const [one, two, three] = [
+        await a.refreshTokens.startFamily('alice'),
+        await a.refreshTokens.startFamily('alice'),
+        await a.refreshTokens.startFamily('alice'),
+      ];
       const bob = await a.refreshTokens.startFamily('bob');
       await b.refreshTokens.revokeFamily(one.familyId, 'logout');
       expect(await a.refreshTokens.rotate(one.token)).toEqual({ ok: false, reason: 'revoked' });

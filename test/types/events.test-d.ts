@@ -37,7 +37,9 @@ describe('session.on(name, handler)', () => {
   });
 
   it('logout reasons are exactly the documented ones', () => {
-    expectTypeOf<LogoutReason>().toEqualTypeOf<'user' | 'other-tab' | 'expired' | 'refresh-rejected' | 'idle' | 'storage-corrupted' | 'revoked' | 'refresh-failed'>();
+    expectTypeOf<LogoutReason>().toEqualTypeOf<
+      'user' | 'other-tab' | 'expired' | 'refresh-rejected' | 'idle' | 'storage-corrupted' | 'revoked' | 'refresh-failed'
+    >();
   });
 });
 

@@ -1,7 +1,15 @@
 // The Vue binding's types as a component author meets them.
 import type { InjectionKey, ShallowRef } from 'vue';
 import { describe, expectTypeOf, it } from 'vitest';
-import { createAuthGuard, createTokenwardPlugin, sessionKey, useSession, useSessionClient, type GuardRoute, type TokenwardPlugin } from '../../src/vue/index.js';
+import {
+  createAuthGuard,
+  createTokenwardPlugin,
+  sessionKey,
+  useSession,
+  useSessionClient,
+  type GuardRoute,
+  type TokenwardPlugin,
+} from '../../src/vue/index.js';
 import type { Session, SessionState } from '../../src/index.js';
 
 declare const session: Session;

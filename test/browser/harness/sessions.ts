@@ -42,7 +42,5 @@ export function login(page: Page): Promise<void> {
  * while its keepalive call to the server may still be on the way.
  */
 export async function serverLoggedOut(server: ReferenceServer): Promise<void> {
-  await expect
-    .poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0))
-    .toBe(true);
+  await expect.poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0)).toBe(true);
 }

@@ -51,4 +51,3 @@ export const browser = {
     delivering = true;
   },
 };
-
