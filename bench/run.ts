@@ -13,6 +13,7 @@ import { markdownTable, sectionMarkdown, summaryTable, type SectionReport } from
 import { measureBundles } from './sections/bundle.ts';
 import { measureHotPath } from './sections/hot-path.ts';
 import { measureLogout } from './sections/logout.ts';
+import { measureOidc } from './sections/oidc.ts';
 import { measureRefresh } from './sections/refresh.ts';
 import { measureRestore } from './sections/restore.ts';
 import { measureRotationThroughput } from './sections/rotation-throughput.ts';
@@ -31,6 +32,7 @@ const BASELINES = [
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
   '**Session check**: no other SDK checks on its own; per-tab polling would send one request per tab per interval.',
   '**Rotation throughput**: the Redis store beside the SQLite store, one process each, alternating rounds of the same run.',
+  '**OpenID Connect**: the OIDC app bundle beside oidc-client-ts, auth0-spa-js and okta-auth-js quickstart apps; provider refresh calls per rotation (target 1.00); callback-to-authenticated time, with no baseline.',
 ];
 
 function chromiumPath(): string {
@@ -82,6 +84,7 @@ try {
     await attempt('5. Cross-tab logout', () => measureLogout(bench));
     await attempt('6. Refresh calls per rotation', () => measureRefresh(bench, ACCESS_TOKEN_TTL));
     await attempt('7. Session check', () => measureSessionCheck(bench));
+    await attempt('9. OpenID Connect', () => measureOidc(bench, pages.dir));
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }

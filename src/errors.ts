@@ -16,8 +16,10 @@ export type TokenwardErrorCode =
   | 'rate_limited'
   /** The server said the session is over (`invalid_grant`). */
   | 'refresh_rejected'
-  /** Wrong credentials on login: a 401, or a 400 `invalid_grant`. (Any other 400 is `http`.) */
+  /** Wrong credentials on login (a 401, or a 400 `invalid_grant`; any other 400 is `http`), or the identity provider refused the sign-in (`oauthError` says how). */
   | 'login_failed'
+  /** A sign-in callback that belongs to no sign-in this browser started (unknown, reused, expired or tampered `state`) or fails validation: refused, no tokens. */
+  | 'callback_rejected'
   /** Any other unexpected HTTP status (`status` holds it), for example a 403 on a CSRF mismatch. */
   | 'http'
   /** The call needs a session and there is none. */

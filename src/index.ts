@@ -1,5 +1,6 @@
 export { createSession } from './session.js';
-export type { Session, LoginCredentials } from './session.js';
+export type { Session, LoginCredentials, LogoutOptions } from './session.js';
+export type { Flow, FlowContext, FlowFactory } from './flows/flow.js';
 export type { SessionOptions, StorageKind } from './options.js';
 export type { SessionState, SessionStatus, Listener } from './state.js';
 export type { SessionEvents, SessionEventName, SessionEventHandler, LogoutReason, ChangeSource } from './events.js';

@@ -1,16 +1,18 @@
 import { TokenwardError } from './errors.js';
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
+import type { FlowFactory } from './flows/flow.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
 import type { SessionCheckOptions } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
+import type { LoginCredentials } from './session.js';
 import type { SessionMode } from './tokens.js';
 
 /** Where the session is kept: the encrypted IndexedDB vault, or this tab's memory only. */
 export type StorageKind = 'indexeddb' | 'memory';
 
 /** Everything createSession accepts. Every field is optional; defaults fit the reference server. */
-export interface SessionOptions {
+export interface SessionOptions<Login = LoginCredentials> {
   /**
    * Origin (and base path) of the auth server.
    * @default location.origin
@@ -83,6 +85,8 @@ export interface SessionOptions {
    * @default false
    */
   sessionCheck?: SessionCheckOptions | false;
+  /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */
+  flow?: FlowFactory<Login>;
 }
 
 export interface ResolvedOptions {
@@ -102,6 +106,7 @@ export interface ResolvedOptions {
   readonly idleWarning: number;
   readonly purge: PurgeOptions | undefined;
   readonly sessionCheck: SessionCheckOptions | false | undefined;
+  readonly flow: FlowFactory<unknown> | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -126,7 +131,7 @@ function httpUrl(value: string, what: string, origin?: boolean): string {
 }
 
 /** Checks and completes the options; throws `invalid_options` for one that cannot be right. */
-export function resolveOptions(options: SessionOptions): ResolvedOptions {
+export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedOptions {
   const page = globalThis.location;
   return {
     // A file:// page (origin "null") or an app:// shell has no server to talk to unless told.
@@ -144,5 +149,6 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
     purge: options.purge,
     sessionCheck: options.sessionCheck,
+    flow: options.flow,
   };
 }

@@ -1,7 +1,8 @@
 import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
-import { createAuthApi, type AuthApi } from './http/auth-api.js';
+import type { Flow } from './flows/flow.js';
+import { createAuthApi } from './http/auth-api.js';
 import { csrfSource, type CsrfSource } from './http/csrf.js';
 import { createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
@@ -25,8 +26,17 @@ import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.
 /** The body sent to the login endpoint, as JSON. */
 export type LoginCredentials = Readonly<Record<string, unknown>>;
 
-/** A signed-in session in a single-page app, from login to a logout that leaves nothing behind. */
-export interface Session {
+/** What `logout()` may be asked for besides ending the session. */
+export interface LogoutOptions {
+  /** With a flow that has one (OpenID Connect), then navigate to the provider to end the session there too. */
+  readonly redirect?: boolean;
+}
+
+/**
+ * A signed-in session in a single-page app, from login to a logout that leaves nothing behind.
+ * `Login` is what `login()` takes: the credentials of the first-party contract, or what the session's `flow` asks for.
+ */
+export interface Session<Login = LoginCredentials> {
   /** Resolves once the stored session was read (and, if its token had expired, one refresh was tried). Never rejects. */
   readonly ready: Promise<void>;
   /** A ky instance that authenticates requests to trusted origins, refreshing on 401 and retrying once. */
@@ -39,8 +49,11 @@ export interface Session {
   subscribe(listener: Listener<SessionState>): () => void;
   /** Listens to a session event; returns the function that stops listening. */
   on<K extends SessionEventName>(name: K, handler: SessionEventHandler<K>): () => void;
-  /** POSTs the credentials to the login endpoint and starts a session. Rejects with `login_failed` on wrong credentials. */
-  login(credentials: LoginCredentials): Promise<void>;
+  /**
+   * POSTs the credentials to the login endpoint and starts a session; rejects with `login_failed` on wrong
+   * credentials. With a `flow`, signs in its way (OpenID Connect: navigates to the provider).
+   */
+  login(input: Login): Promise<void>;
   /** Starts a session from a token response obtained by another flow. Rejects with `invalid_response` and changes nothing if it is malformed. */
   setTokens(response: TokenResponse): Promise<void>;
   /**
@@ -52,7 +65,7 @@ export interface Session {
   /** Refreshes now, joining a refresh already in flight. */
   refresh(): Promise<void>;
   /** Ends the session: locally at once, then at the server and in storage. Never rejects for a server failure (that is an `error` event). */
-  logout(): Promise<void>;
+  logout(options?: LogoutOptions): Promise<void>;
   /** Stops timers, listeners and requests in flight. The session cannot be used afterwards. */
   dispose(): void;
 }
@@ -77,7 +90,7 @@ export interface Session {
  * await session.logout();
  * ```
  */
-export function createSession(options: SessionOptions = {}): Session {
+export function createSession<Login = LoginCredentials>(options: SessionOptions<Login> = {}): Session<Login> {
   return new TokenwardSession(resolveOptions(options));
 }
 
@@ -94,7 +107,7 @@ const MAX_UNUSABLE_ANSWERS = 3;
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
-class TokenwardSession implements Session {
+class TokenwardSession implements Session<unknown> {
   readonly ready: Promise<void>;
   readonly fetch: typeof fetch;
   readonly http: KyInstance;
@@ -102,7 +115,7 @@ class TokenwardSession implements Session {
   readonly #options: ResolvedOptions;
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
-  readonly #api: AuthApi;
+  readonly #flow: Flow<unknown>;
   /** The CSRF token source the auth calls and `fetch` share (cookie, else the latest response header). */
   readonly #csrf: CsrfSource;
   readonly #vault: Vault;
@@ -135,7 +148,7 @@ class TokenwardSession implements Session {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     const csrf = (this.#csrf = csrfSource(options.csrf));
-    this.#api = createAuthApi(options, csrf);
+    this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options, csrf);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
@@ -185,7 +198,7 @@ class TokenwardSession implements Session {
     return this.#events.on(name, handler);
   }
 
-  async login(credentials: LoginCredentials): Promise<void> {
+  async login(input: unknown): Promise<void> {
     this.#assertAlive();
     await this.ready;
     // The generation moves only once the server said yes: a failed login must leave the tab in
@@ -195,7 +208,9 @@ class TokenwardSession implements Session {
     try {
       // A logout response that landed after this login's would clear the cookies the login just set.
       await this.#serverLogout;
-      const tokens = await this.#api.login(credentials, this.#lifetime.signal);
+      const tokens = await this.#flow.login(input, this.#lifetime.signal);
+      // None: the sign-in goes on elsewhere and comes back through the flow's callback.
+      if (!tokens) return;
       if (generation !== this.#generation) throw noSession();
       await this.#commit(tokens, ++this.#generation, 'login');
     } finally {
@@ -223,9 +238,14 @@ class TokenwardSession implements Session {
     await this.#refresh();
   }
 
-  async logout(): Promise<void> {
+  async logout(options?: LogoutOptions): Promise<void> {
     this.#assertAlive();
+    const tokens = this.#tokens;
     await this.#end('user');
+    if (!options?.redirect || !tokens || !this.#flow.endSession) return;
+    // The provider's own logout comes after ours reached it (revocation): leaving the page first could cut it off.
+    await this.#serverLogout;
+    await this.#flow.endSession(tokens).catch((error: unknown) => this.#report(toTokenwardError(error, 'logout_failed')));
   }
 
   dispose(): void {
@@ -246,6 +266,7 @@ class TokenwardSession implements Session {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
     await Promise.resolve();
     await this.#resync(false);
+    await this.#completeSignIn();
     const tokens = this.#tokens;
     if (tokens && this.#state.get().status === 'loading') {
       // Stored but expired while the app was closed: one refresh before `ready`.
@@ -254,6 +275,16 @@ class TokenwardSession implements Session {
       if (this.#tokens === tokens) this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims });
     }
     if (this.#state.get().status === 'loading') this.#state.update({ status: 'unauthenticated' });
+  }
+
+  /** Finishes a sign-in that came back to this page through the flow (a redirect callback), if this page load is one. */
+  async #completeSignIn(): Promise<void> {
+    try {
+      const tokens = await this.#flow.callback?.();
+      if (tokens) await this.#commit(tokens, ++this.#generation, 'login');
+    } catch (error) {
+      this.#report(toTokenwardError(error, 'login_failed'));
+    }
   }
 
   /**
@@ -285,6 +316,8 @@ class TokenwardSession implements Session {
       return;
     }
     if (!newer && known && tokens.issuedAt <= known.issuedAt) return;
+    // Another tab's login: the server bound a new CSRF token to that session.
+    if (newer) this.#csrf.forget();
     this.#generation = stored.generation;
     if (Date.now() < tokens.expiresAt) {
       this.#adopt(tokens, announce ? (newer || !known ? 'login' : 'refresh') : null, 'other-tab');
@@ -332,7 +365,7 @@ class TokenwardSession implements Session {
         if (generation !== this.#generation || !current) throw noSession();
         if (current !== sent && Date.now() < current.expiresAt) return;
         // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
-        const tokens = await this.#api.refresh(current.refreshToken, signal);
+        const tokens = await this.#flow.refresh(current, signal);
         // Written to the vault before the lock is released, so the next holder sees it.
         await this.#commit(tokens, generation, 'refresh');
       });
@@ -453,9 +486,14 @@ class TokenwardSession implements Session {
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
-    // Sent with the logout call, so that the server can revoke a refresh token it handed to the page.
-    const refreshToken = this.#tokens?.refreshToken ?? null;
+    const held = this.#tokens;
     const wasSignedIn = this.#endLocally(generation);
+    // Sent to the server for revocation: this session's newest credentials (another tab may have
+    // refreshed a moment ago), read before the vault is cleared.
+    const tokens = this.#vault.load().then(
+      (stored) => (stored && stored.generation < generation && stored.tokens) || held,
+      () => held,
+    );
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // The marker says the server logout is owed until the server answered it.
@@ -466,7 +504,7 @@ class TokenwardSession implements Session {
         (ended) => void (this.#generation = Math.max(this.#generation, ended)),
         (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
       );
-    this.#logoutAtServer(generation, refreshToken, told, storage);
+    this.#logoutAtServer(generation, tokens, told, storage);
     await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
@@ -478,10 +516,10 @@ class TokenwardSession implements Session {
    * again would get the same one), and once `cleared` has written the marker, the marker owes
    * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
    */
-  #logoutAtServer(generation: number, refreshToken: string | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
+  #logoutAtServer(generation: number, tokens: Promise<TokenSet | null> | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
     const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
-      .then(() => {
-        const answered = this.#api.logout(refreshToken);
+      .then(async () => {
+        const answered = this.#flow.logout(await tokens);
         // The call has its CSRF header; the server ends that token with the session.
         this.#csrf.forget();
         return answered;

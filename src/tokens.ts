@@ -31,6 +31,8 @@ export interface TokenSet {
   /** When the response carrying it arrived. */
   readonly issuedAt: number;
   readonly claims: JwtClaims | null;
+  /** What else a flow must keep with the tokens, sealed in the vault with them (OpenID Connect: the ID token). */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** When a response arrived by our clock, and what its `Date` header said (ms), if anything. */

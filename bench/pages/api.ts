@@ -89,3 +89,12 @@ export interface SessionCheckPage {
   /** Date.now() when this tab signed out with reason `revoked` (waiting up to `timeoutMs`), or null. */
   whenRevoked(timeoutMs: number): Promise<number | null>;
 }
+
+/** Section 9's page (oidc.html), the redirect URI: creates its OIDC session on load, as an app does. */
+export interface OidcPage {
+  /** Resolves with ms from navigation start to `ready` and the status then. */
+  whenReady(): Promise<{ readyAt: number; status: string; sub: string | null }>;
+  login(): void;
+  /** Calls the API every `intervalMs` for `runFor` ms; the statuses that were not 200. */
+  busy(apiUrl: string, runFor: number, intervalMs: number): Promise<{ ok: number; failed: string[]; status: string }>;
+}

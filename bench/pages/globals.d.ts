@@ -6,4 +6,5 @@ interface Window {
   benchTabs: import('./api.ts').TabsPage;
   benchRefresh: import('./api.ts').RefreshPage;
   benchCheck: import('./api.ts').SessionCheckPage;
+  benchOidc: import('./api.ts').OidcPage;
 }

@@ -116,9 +116,12 @@ export async function measureTokenward(): Promise<{ core: Built; react: Size; vu
 
 export async function measureBundles(): Promise<SectionReport> {
   const { core, react, vue } = await measureTokenward();
+  const oidcApp = await bundle('tokenward-oidc.ts');
   const competitors: Array<[App, Size]> = [];
   for (const app of COMPETITORS) competitors.push([app, await bundle(app.entry)]);
   const leanest = competitors.reduce((best, entry) => (entry[1].gzip < best[1].gzip ? entry : best));
+  const gzipOf = (sdk: string) => competitors.find(([app]) => app.sdk === sdk)?.[1].gzip ?? NaN;
+  const [auth0, oidcClient] = [gzipOf('@auth0/auth0-spa-js'), gzipOf('oidc-client-ts')];
 
   const summary: SummaryRow[] = [
     {
@@ -128,6 +131,15 @@ export async function measureBundles(): Promise<SectionReport> {
       ratio: format.ratio(core.gzip / leanest[1].gzip),
       budget: '≤ 15.0 KiB gzip',
       met: core.gzip <= BUDGET_GZIP,
+      runs: '1 build (deterministic)',
+    },
+    {
+      measurement: '1b. OIDC app (core + tokenward/oidc with oauth4webapi), gzip',
+      tokenward: format.kib(oidcApp.gzip),
+      baseline: `auth0-spa-js ${format.kib(auth0)}, oidc-client-ts ${format.kib(oidcClient)}`,
+      ratio: `${format.ratio(oidcApp.gzip / auth0)} / ${format.ratio(oidcApp.gzip / oidcClient)}`,
+      budget: '≤ 0.5× auth0-spa-js and ≤ 1.3× oidc-client-ts',
+      met: oidcApp.gzip <= 0.5 * auth0 && oidcApp.gzip <= 1.3 * oidcClient,
       runs: '1 build (deterministic)',
     },
   ];
@@ -141,6 +153,7 @@ export async function measureBundles(): Promise<SectionReport> {
           row('tokenward core (createSession quickstart, with its dependencies)', core),
           row('+ tokenward/react (binding app − same app without it)', react),
           row('+ tokenward/vue (binding app − same app without it)', vue),
+          row('tokenward OIDC app (createSession({ flow: oidc(…) }), redirect sign-in)', oidcApp),
           ...competitors.map(([app, size]) => row(`${app.sdk} ${installedVersion(app.sdk)}`, size)),
         ],
       },
@@ -150,6 +163,7 @@ export async function measureBundles(): Promise<SectionReport> {
         `${installedVersion('vite')} (\`vite build\`, default browser target, \`minify: true\`). Sizes count every emitted JS file, each compressed on its own. ` +
         'For the bindings, react, react-dom and vue are externals in both the binding app and its shell (bench/apps/react-shell.ts, vue-shell.ts), so the extra is the binding plus the few lines that use it.',
       `Where the core app's bytes come from (share of the tree-shaken code before minification): ${breakdown(core.origins)}.`,
+      `The OIDC app (bench/apps/tokenward-oidc.ts) does what the oidc-client-ts, auth0-spa-js and okta-auth-js apps do (redirect sign-in, an API call with the token, logout at the provider) plus everything the core does. Its bytes: ${breakdown(oidcApp.origins)}.`,
     ],
   };
 }

@@ -49,7 +49,18 @@ function validFor(claims: JwtClaims | null): string {
   return lifetime === null ? '' : ` New access token, valid for ${Math.round(lifetime / 1000)} s.`;
 }
 
-export function logSessionEvents(session: Session, log: EventLog): void {
+/** What this tab's own sign-in and refresh did, in the words of the flow the page uses. */
+export interface FlowTexts {
+  login(claims: JwtClaims | null): string;
+  refresh(claims: JwtClaims | null): string;
+}
+
+const FIRST_PARTY: FlowTexts = {
+  login: (claims) => `The refresh token is now an HttpOnly cookie.${validFor(claims)}`,
+  refresh: (claims) => `The server rotated the refresh cookie.${validFor(claims)}`,
+};
+
+export function logSessionEvents(session: Session, log: EventLog, texts: FlowTexts = FIRST_PARTY): void {
   // Backoff shows in the spacing between failures; a success starts the count again.
   let lastFailureAt: number | null = null;
   const succeeded = () => {
@@ -63,9 +74,7 @@ export function logSessionEvents(session: Session, log: EventLog): void {
       kind: 'login',
       title: `Signed in as ${claims?.sub ?? 'someone'}`,
       otherTab,
-      detail: otherTab
-        ? 'Another tab signed in; this tab read the session from the encrypted vault.'
-        : `The refresh token is now an HttpOnly cookie.${validFor(claims)}`,
+      detail: otherTab ? 'Another tab signed in; this tab read the session from the encrypted vault.' : texts.login(claims),
     });
   });
 
@@ -76,9 +85,7 @@ export function logSessionEvents(session: Session, log: EventLog): void {
       kind: 'refresh',
       title: otherTab ? 'Refreshed by another tab' : 'Silent refresh',
       otherTab,
-      detail: otherTab
-        ? 'This tab took the new token from the vault, without a server call of its own.'
-        : `The server rotated the refresh cookie.${validFor(claims)}`,
+      detail: otherTab ? 'This tab took the new token from the vault, without a server call of its own.' : texts.refresh(claims),
     });
   });
 

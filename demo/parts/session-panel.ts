@@ -9,15 +9,17 @@ import { nextRefreshAt, tokenLifetime } from './timing.ts';
 /** Often enough for tenths of a second to look smooth. */
 const TICK_MS = 100;
 
-export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds: number): void {
+/**
+ * The status line and the two clocks (expiry, next refresh), kept current: the part of the panel
+ * that does not depend on how the session signs in (the first-party form, or an OpenID provider).
+ * `login-form` is whatever the page shows while signed out. `lifetimeOf` gives the access token's
+ * lifetime in ms; by default from the claims, which with OpenID Connect are the ID token's.
+ */
+export function mountSessionStatus(session: Session, leewaySeconds: number, lifetimeOf = (state: SessionState) => tokenLifetime(state.claims)): void {
   const status = byId('status');
   const statusText = byId('status-text');
   const refreshing = byId('refreshing');
-  const form = byId<HTMLFormElement>('login-form');
-  const username = byId<HTMLInputElement>('username');
-  const password = byId<HTMLInputElement>('password');
-  const signIn = byId<HTMLButtonElement>('sign-in');
-  const loginError = byId('login-error');
+  const signedOut = byId('login-form');
   const signedIn = byId('signed-in');
   const expiresIn = byId('expires-in');
   const expiresBar = byId('expires-bar');
@@ -33,7 +35,7 @@ export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds
           ? 'Restoring…'
           : 'Signed out';
     refreshing.hidden = !state.refreshing;
-    form.hidden = state.status !== 'unauthenticated';
+    signedOut.hidden = state.status !== 'unauthenticated';
     signedIn.hidden = state.status !== 'authenticated';
     tick();
   }
@@ -43,11 +45,11 @@ export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds
     if (state.status !== 'authenticated' || state.expiresAt === null) return;
     const now = Date.now();
     const left = state.expiresAt - now;
-    const lifetime = tokenLifetime(state.claims);
+    const lifetime = lifetimeOf(state);
     expiresIn.textContent = left > 0 ? seconds(left) : `expired ${seconds(-left)} ago`;
     expiresBar.style.width = lifetime ? `${Math.min(1, Math.max(0, left / lifetime)) * 100}%` : '0';
 
-    const dueAt = nextRefreshAt(state, leewaySeconds);
+    const dueAt = nextRefreshAt(state, leewaySeconds, lifetime);
     expiresBar.classList.toggle('due', dueAt !== null && now >= dueAt);
     if (state.refreshing) {
       refreshIn.textContent = 'now';
@@ -70,6 +72,15 @@ export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds
   session.subscribe(render);
   render(session.getState());
   setInterval(tick, TICK_MS);
+}
+
+export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds: number): void {
+  mountSessionStatus(session, leewaySeconds);
+  const form = byId<HTMLFormElement>('login-form');
+  const username = byId<HTMLInputElement>('username');
+  const password = byId<HTMLInputElement>('password');
+  const signIn = byId<HTMLButtonElement>('sign-in');
+  const loginError = byId('login-error');
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -89,26 +100,27 @@ export function mountSessionPanel(session: Session, log: EventLog, leewaySeconds
       });
   });
 
-  byId('call-api').addEventListener('click', () => void callApi(session, log));
+  byId('call-api').addEventListener('click', () => void callApi(session, log, '/api/me'));
   // A failed refresh is reported by the SDK as an `error` event, which the log already shows.
   byId('force-refresh').addEventListener('click', () => void session.refresh().catch(() => undefined));
   byId('logout').addEventListener('click', () => void session.logout());
   byId('open-tab').addEventListener('click', () => window.open(location.href, '_blank', 'noopener'));
 }
 
-async function callApi(session: Session, log: EventLog): Promise<void> {
+/** Calls the API through `session.http` and logs what came back. */
+export async function callApi(session: Session, log: EventLog, url: string): Promise<void> {
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)} ms`;
   try {
-    const me = await session.http.get('/api/me', { retry: 0 }).json<unknown>();
+    const me = await session.http.get(url, { retry: 0 }).json<unknown>();
     log.add({
       kind: 'api',
-      title: `GET /api/me → 200 in ${took()}`,
+      title: `GET ${url} → 200 in ${took()}`,
       detail: `The server checked the JWT's signature and expiry and answered ${JSON.stringify(me)}.`,
     });
   } catch (error) {
     const why =
       error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TokenwardError ? `${error.code}: ${error.message}` : String(error);
-    log.add({ kind: 'api', failed: true, title: `GET /api/me failed after ${took()}`, detail: why });
+    log.add({ kind: 'api', failed: true, title: `GET ${url} failed after ${took()}`, detail: why });
   }
 }

@@ -12,8 +12,7 @@ export function tokenLifetime(claims: JwtClaims | null): number | null {
  * half the lifetime) without the random jitter of up to 5 % of the lifetime that it subtracts,
  * hence "about", and the latest it can be.
  */
-export function nextRefreshAt(state: SessionState, leewaySeconds: number): number | null {
-  const lifetime = tokenLifetime(state.claims);
+export function nextRefreshAt(state: SessionState, leewaySeconds: number, lifetime = tokenLifetime(state.claims)): number | null {
   if (state.expiresAt === null || lifetime === null) return null;
   return refreshDueAt({ expiresAt: state.expiresAt, issuedAt: state.expiresAt - lifetime }, leewaySeconds, () => 0);
 }

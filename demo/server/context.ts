@@ -36,6 +36,8 @@ export interface ServerContext {
   secureCookies: boolean | 'auto';
   /** Cross-site API (CORS allow-list in use): cookies must be SameSite=None, hence Secure. */
   crossSite: boolean;
+  /** The origins of that allow-list. */
+  corsOrigins: ReadonlySet<string>;
   clearSiteData: string | false;
 }
 
@@ -67,8 +69,10 @@ export function namesFor(ctx: ServerContext, req: Request): CookieNames {
 
 /** Attributes every cookie of ours shares; HttpOnly, Path and lifetime are each cookie's own. */
 export function baseCookieOptions(ctx: ServerContext, secure: boolean): CookieOptions {
-  // Lax: not sent on cross-site subrequests, a first line against CSRF. A cross-site app needs None.
-  return { sameSite: ctx.crossSite ? 'none' : 'lax', secure };
+  // Lax: not sent on cross-site subrequests, a first line against CSRF. A cross-site app needs
+  // None, and Partitioned (CHIPS): browsers that block third-party cookies (Safari, Firefox,
+  // Chrome's incognito) still keep a partitioned one, for this API under this app's site only.
+  return ctx.crossSite ? { sameSite: 'none', secure, partitioned: true } : { sameSite: 'lax', secure };
 }
 
 /** express-session's cookie: the only credential in cookie mode. */

@@ -9,6 +9,8 @@
 // - Login, refresh and session-check responses also carry it in the `X-XSRF-TOKEN`
 //   response header, because a page on another site (cross-origin setup, CORS
 //   allow-list) cannot read this server's cookies but can read an exposed header.
+// - Such a page keeps that token in memory only, so its first call after a reload has none:
+//   for a request without the header, an Origin on the allow-list is taken instead.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import { baseCookieOptions, isSecure, namesFor, type ServerContext } from './context.ts';
@@ -77,6 +79,10 @@ function same(a: string, b: string): boolean {
 export function csrfHeaderMatches(ctx: ServerContext, req: Request): boolean {
   const cookie = cookieToken(ctx, req);
   const header = req.get(CSRF_HEADER);
+  // A page on an allowed other site cannot read our cookie, and the token it kept in memory is
+  // gone after every reload (its first refresh then has none). For it, the Origin header stands
+  // in: browsers send it on every cross-origin request and page script cannot set it.
+  if (header === undefined && ctx.corsOrigins.has(req.get('origin') ?? '')) return true;
   if (!cookie || !header || !same(cookie, header)) return false;
   const bound = req.session?.csrf;
   return !bound || same(bound, header);

@@ -170,6 +170,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     absoluteLifetime,
     secureCookies: options.secureCookies ?? 'auto',
     crossSite: (options.corsOrigins?.length ?? 0) > 0,
+    corsOrigins: new Set(options.corsOrigins?.map((origin) => new URL(origin).origin)),
     clearSiteData: options.clearSiteData ?? '"cookies"',
   };
   const app = createApp(ctx, options);

@@ -4,9 +4,16 @@
 // restart; without them each start makes new secrets (see secrets.ts). REDIS_URL keeps the
 // sessions and refresh tokens in Redis instead, so that several processes serve the same
 // clients (each on its own PORT, all with the same JWT_SECRET and SESSION_SECRET).
-import { existsSync, mkdirSync } from 'node:fs';
+// CORS_ORIGINS (comma-separated origins, e.g. http://localhost:5173) lets apps served from
+// other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
+// (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
+// make the cookies Secure.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOidcApi } from '../oidc/api.ts';
+import type { OidcDemoConfig } from '../oidc/config.ts';
+import { startOidcProvider } from '../oidc/provider.ts';
 import { startReferenceServer } from './index.ts';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,13 +25,29 @@ const server = await startReferenceServer({
   port: Number(process.env.PORT ?? 8787),
   database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
   redisUrl: process.env.REDIS_URL,
+  corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
+  trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
 console.log(`tokenward demo: ${server.url}/`);
 
+// The OpenID Connect page: a local oidc-provider and the API that accepts its tokens, each on
+// its own port: OIDC_PORT and OIDC_API_PORT, by default PORT+1 and PORT+2 (PORT=0: free ones).
+// The page reads where they are from /oidc-config.json.
+const portOf = (variable: string, offset: number) => Number(process.env[variable] ?? (process.env.PORT === '0' ? 0 : server.port + offset));
+const accessTokenTtl = 20;
+const api = await startOidcApi({ port: portOf('OIDC_API_PORT', 2) });
+const provider = await startOidcProvider({ appOrigins: [server.url], apiUrl: api.url, accessTokenTtl, port: portOf('OIDC_PORT', 1) });
+api.trust(provider.issuer);
+if (existsSync(dist)) {
+  const config: OidcDemoConfig = { issuer: provider.issuer, clientId: provider.clientId, apiUrl: api.url, accessTokenTtl };
+  writeFileSync(join(dist, 'oidc-config.json'), JSON.stringify(config));
+}
+console.log(`tokenward OIDC demo: ${server.url}/oidc.html (provider ${provider.issuer}, API ${api.url})`);
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
+    void Promise.allSettled([server.close(), provider.close(), api.close()]).then(() => process.exit(0));
   });
 }

@@ -21,12 +21,12 @@ export interface AuthApiOptions {
   readonly timeout: number;
 }
 
-/** The three calls to the server's session endpoints, each answering with a classified TokenwardError on failure. */
+/** The first-party flow: the three calls to the server's session endpoints, each answering with a classified TokenwardError on failure. */
 export interface AuthApi {
   login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
-  refresh(refreshToken: string | null, signal: AbortSignal): Promise<TokenSet>;
+  refresh(tokens: TokenSet, signal: AbortSignal): Promise<TokenSet>;
   /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. Sends a page-held refresh token, for revocation. */
-  logout(refreshToken: string | null): Promise<void>;
+  logout(tokens: TokenSet | null): Promise<void>;
 }
 
 type Call = 'login' | 'refresh' | 'logout';
@@ -76,9 +76,9 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
 
   return {
     login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
-    refresh: async (refreshToken, signal) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), signal)),
-    async logout(refreshToken) {
-      const response = await post('logout', tokenBody(refreshToken));
+    refresh: async ({ refreshToken }, signal) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), signal)),
+    async logout(tokens) {
+      const response = await post('logout', tokenBody(tokens?.refreshToken ?? null));
       if (!response.ok) throw await failureOf('logout', response);
       // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
       await bodyOf('logout', response);

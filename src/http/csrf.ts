@@ -44,14 +44,16 @@ export interface CsrfSource {
 /**
  * A page on another site than the API cannot read the API's CSRF cookie, so a server may also
  * send the token in a response header (exposed through CORS) on login, refresh and session
- * check. The latest one is kept in memory only, and used when the cookie is not readable.
+ * check. The latest one is kept in memory only and wins over the cookie: it came from the API
+ * itself, while a readable cookie of that name may be the page's own server's. It is forgotten
+ * whenever the session changes hands, so the cookie is read again until the next answer.
  */
 export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
   let latest: string | null = null;
   return {
     header() {
       if (!csrf) return {};
-      const token = readCookie(csrf.cookie) ?? latest;
+      const token = latest ?? readCookie(csrf.cookie);
       return token ? { [csrf.header]: token } : {};
     },
     remember(response) {

@@ -39,6 +39,7 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();
     const response = refuseRedirect(await fetch(new Request(request, { headers, credentials: 'include', redirect: 'manual' })), request.url);
+    deps.csrf.remember(response);
     return { response, version };
   }
 

@@ -37,10 +37,11 @@ const decoder = new TextDecoder();
 
 /**
  * The vault over IndexedDB. It holds two records: the non-extractable AES-GCM key (the
- * CryptoKey object itself) and the session, sealed under that key. Every write replaces the
- * whole store in one transaction that first checks the stored generation, so a write from a
- * session that has ended (in any tab) is refused at the moment of writing, and the store never
- * holds a record its key cannot open.
+ * CryptoKey object itself) and the session, sealed under that key (a flow may keep records of
+ * its own beside them: see stash.ts). Every write replaces both in one transaction that first
+ * checks the stored generation, so a write from a session that has ended (in any tab) is
+ * refused at the moment of writing, and the store never holds a record its key cannot open.
+ * Ending a session clears the whole store.
  */
 export function createEncryptedVault(name: string): Vault {
   const store = reopeningStore(vaultDatabaseName(name), 'vault');
@@ -88,7 +89,9 @@ export function createEncryptedVault(name: string): Vault {
       const entries = tokens ? await seals(generation, tokens) : [signedOut(generation, true)];
       return transact((objectStore, stored) => {
         if (stored > generation || (!tokens && stored === generation)) return false;
-        replaceContents(objectStore, entries);
+        // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
+        if (!tokens) objectStore.clear();
+        for (const [name, value] of entries) objectStore.put(value, name);
         return true;
       });
     },
@@ -128,7 +131,7 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
  * Our connection steps aside when another one wants to delete or upgrade the database: kept
  * open, it would block that deletion, and every later open (ours too) would queue behind it.
  */
-function reopeningStore(dbName: string, storeName: string): UseStore {
+export function reopeningStore(dbName: string, storeName: string): UseStore {
   const open = (): UseStore => createStore(dbName, storeName);
   let store = open();
   const run: UseStore = (mode, callback) =>
@@ -200,10 +203,11 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
     return null;
   }
   if (!isObject(value)) return null;
-  const { accessToken, refreshToken, expiresAt, issuedAt, claims } = value;
+  const { accessToken, refreshToken, expiresAt, issuedAt, claims, extra } = value;
   if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
   if (claims !== null && !isObject(claims)) return null;
-  return { accessToken, refreshToken, expiresAt, issuedAt, claims };
+  if (extra !== undefined && !(isObject(extra) && Object.values(extra).every((item) => typeof item == 'string'))) return null;
+  return { accessToken, refreshToken, expiresAt, issuedAt, claims, extra: extra as TokenSet['extra'] };
 }
 
 /** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */

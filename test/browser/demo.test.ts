@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerStats } from '../../demo/server/index.ts';
+import type { OidcDemoConfig } from '../../demo/oidc/config.ts';
 import { launchChromium, trackErrors } from './harness/browser.ts';
+import { fillProviderPages } from './harness/oidc.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -68,7 +70,7 @@ async function stats(url: string): Promise<ServerStats> {
 
 /** A JWT in any readable form: three base64url parts, the first one a JSON object. */
 const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/;
-const logEntries = (page: Page, selector = '') => page.locator(`#log > li${selector}`);
+const logEntries = (page: Page, selector = '', options?: { hasText: string }) => page.locator(`#log > li${selector}`, options);
 
 describe('the demo (npm run demo, real Chromium)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tokenward-demo-'));
@@ -207,6 +209,36 @@ describe('the demo (npm run demo, real Chromium)', () => {
     await logEntries(main, '[data-event="logout"][data-code="other-tab"]').waitFor();
 
     expect(await stats(url)).toMatchObject({ loginCalls: 1, apiCalls: 1, logoutCalls: 1 });
+    expect(errors.flat()).toEqual([]);
+    await context.close();
+  });
+
+  it('the OIDC page signs in at the local provider, calls the API on its own origin and logs out', async () => {
+    const { url } = demo!;
+    const config = (await (await fetch(`${url}/oidc-config.json`)).json()) as OidcDemoConfig;
+    const context = await browser!.newContext({ viewport: { width: 1360, height: 900 } });
+    const errors: string[][] = [];
+    context.on('page', (page) => errors.push(trackErrors(page)));
+    const main = await context.newPage();
+    await main.goto(`${url}/`);
+    await main.click('nav.examples a[href="./oidc.html"]');
+    await main.locator('#status[data-status="unauthenticated"]').waitFor();
+
+    await main.click('#sign-in');
+    await fillProviderPages(main, config.issuer, 'alice');
+    await main.locator('#status[data-status="authenticated"]').waitFor();
+    expect(await main.textContent('#status-text')).toBe('Signed in as alice');
+    await logEntries(main, '[data-event="restore"]').waitFor();
+    expect(new URL(main.url()).search).toBe('');
+
+    await main.click('#call-api');
+    await logEntries(main, '[data-event="api"]', { hasText: '→ 200' }).waitFor();
+    mkdirSync(artifacts, { recursive: true });
+    await main.screenshot({ path: join(artifacts, 'demo-oidc.png'), fullPage: true });
+    expect(await main.locator('body').textContent()).not.toMatch(JWT);
+
+    await main.click('#logout');
+    await main.locator('#status[data-status="unauthenticated"]').waitFor();
     expect(errors.flat()).toEqual([]);
     await context.close();
   });

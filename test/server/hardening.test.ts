@@ -213,6 +213,11 @@ describe('CORS allow-list (cross-origin app)', () => {
       expect(token).toBe(client.jar.get('__Host-XSRF-TOKEN'));
       for (const cookie of setCookies(login).values()) expect(cookie.attributes, cookie.name).toMatchObject({ samesite: 'None', secure: true });
       expect((await client.post('/auth/refresh', { headers: { origin: app, 'x-xsrf-token': token }, csrf: false })).status).toBe(200);
+      // After a reload the page holds no token: a listed Origin stands in for a missing header,
+      // never for a wrong one, and no other Origin does.
+      expect((await client.post('/auth/refresh', { headers: { origin: app }, csrf: false })).status).toBe(200);
+      expect((await client.post('/auth/refresh', { headers: { origin: app, 'x-xsrf-token': 'forged' }, csrf: false })).status).toBe(403);
+      expect((await client.post('/auth/refresh', { headers: { origin: 'http://evil.example' }, csrf: false })).status).toBe(403);
 
       for (const origin of ['http://evil.example', 'null']) {
         const refused = await client.request('OPTIONS', '/auth/refresh', { headers: { origin, 'access-control-request-method': 'POST' } });

@@ -45,7 +45,7 @@ describe('session.on(name, handler)', () => {
 
 describe('the rest of the public surface', () => {
   it('types state, listeners, tokens and errors', () => {
-    expectTypeOf(createSession).returns.toEqualTypeOf<Session>();
+    expectTypeOf(createSession({})).toEqualTypeOf<Session>();
     expectTypeOf<Session['subscribe']>().parameter(0).toEqualTypeOf<Listener<SessionState>>();
     expectTypeOf(session.getAccessToken()).resolves.toEqualTypeOf<string | null>();
     expectTypeOf<SessionState['status']>().toEqualTypeOf<'loading' | 'authenticated' | 'unauthenticated'>();

@@ -47,7 +47,7 @@ describe('CSRF token from a response header', () => {
     const signal = new AbortController().signal;
 
     await api.login({ username: 'alice' }, signal);
-    await api.refresh(null, signal);
+    await api.refresh({ accessToken: 'a', refreshToken: null, expiresAt: 0, issuedAt: 0, claims: null }, signal);
     await fetchWithSession(`${baseUrl}/api/items`, { method: 'POST' });
     await fetchWithSession(`${baseUrl}/api/items`);
     await api.logout(null);

@@ -3,26 +3,39 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ReferenceServer } from '../../../demo/server/index.ts';
-import type { SessionOptions } from '../../../src/index.ts';
+import type { Session, SessionOptions } from '../../../src/index.ts';
+import type { OidcOptions } from '../../../src/oidc/index.ts';
 
-/** Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and waits for `ready`. */
-export async function startSessions(pages: readonly Page[], options: SessionOptions = {}): Promise<void> {
+/**
+ * Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and
+ * waits for `ready`. With `oidc` (on the OIDC fixture page), its flow is `oidc(oidc)`, kept as `window.oidcFlow`.
+ */
+export async function startSessions(pages: readonly Page[], options: SessionOptions = {}, oidc?: OidcOptions): Promise<void> {
   await Promise.all(
     pages.map((page) =>
-      page.evaluate(async (options) => {
-        window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options });
-        const events: string[] = [];
-        window.twEvents = events;
-        const on = window.session.on.bind(window.session);
-        on('login', ({ source }) => events.push(`login:${source}`));
-        on('refresh', ({ source }) => events.push(`refresh:${source}`));
-        on('logout', ({ reason }) => events.push(`logout:${reason}`));
-        on('error', ({ error }) => events.push(`error:${error.code}`));
-        on('expired', () => events.push('expired'));
-        on('storage-corrupted', () => events.push('storage-corrupted'));
-        on('idle-warning', () => events.push('idle-warning'));
-        await window.session.ready;
-      }, options),
+      page.evaluate(
+        async ({ options, oidc }) => {
+          const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
+          // The OIDC session takes no login credentials; the recorders below treat both alike.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+          window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options, ...(flow && { flow }) }) as Session;
+          const events: string[] = [];
+          window.twEvents = events;
+          const on = window.session.on.bind(window.session);
+          on('login', ({ source }) => events.push(`login:${source}`));
+          on('refresh', ({ source }) => events.push(`refresh:${source}`));
+          on('logout', ({ reason }) => events.push(`logout:${reason}`));
+          on('error', ({ error }) => events.push(`error:${error.code}`));
+          // The errors themselves, for what a string leaves out (the provider's OAuth error).
+          window.twErrors = [];
+          on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
+          on('expired', () => events.push('expired'));
+          on('storage-corrupted', () => events.push('storage-corrupted'));
+          on('idle-warning', () => events.push('idle-warning'));
+          await window.session.ready;
+        },
+        { options, oidc },
+      ),
     ),
   );
 }

@@ -63,4 +63,10 @@ describe('built bindings', () => {
     expect([...packages].sort()).toEqual(['broadcast-channel', 'idb-keyval', 'ky']);
     expect(code).not.toMatch(/SessionProvider|useSyncExternalStore|createTokenwardPlugin|onScopeDispose/);
   });
+
+  it('tokenward/oidc imports oauth4webapi; the core entry carries none of the OIDC code', () => {
+    expect(closure('oidc.js').packages).toContain('oauth4webapi');
+    const { code } = closure('index.js');
+    expect(code).not.toMatch(/oauth4webapi|code_challenge|end_session_endpoint|createOidcFlow|oidc-login/);
+  });
 });

@@ -1,0 +1,54 @@
+import { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomNonce, generateRandomState } from 'oauth4webapi';
+import { TokenwardError } from '../errors.js';
+import type { Stash } from '../storage/stash.js';
+
+/** A sign-in this browser started: kept sealed in the vault from the navigation to the provider until its callback. */
+export interface PendingLogin {
+  readonly state: string;
+  readonly nonce: string;
+  /** The PKCE code verifier (S256). */
+  readonly verifier: string;
+  readonly returnTo: string;
+  readonly startedAt: number;
+}
+
+/** How long a sign-in may take at the provider before its callback is refused. */
+export const PENDING_LIFETIME = 10 * 60_000;
+
+/** A new pending sign-in (state, nonce and verifier from the CSPRNG, via oauth4webapi), stored; resolves its PKCE challenge. */
+export async function startPending(stash: Stash, returnTo: string): Promise<{ pending: PendingLogin; challenge: string }> {
+  const pending: PendingLogin = {
+    state: generateRandomState(),
+    nonce: generateRandomNonce(),
+    verifier: generateRandomCodeVerifier(),
+    returnTo,
+    startedAt: Date.now(),
+  };
+  try {
+    await stash.put(pending);
+  } catch (error) {
+    throw new TokenwardError('storage_unavailable', 'the pending sign-in cannot be stored', { cause: error });
+  }
+  return { pending, challenge: await calculatePKCECodeChallenge(pending.verifier) };
+}
+
+const rejected = (why: string): TokenwardError => new TokenwardError('callback_rejected', `sign-in callback refused: ${why}`);
+
+/**
+ * Takes the pending sign-in for a callback carrying `state`, deleting it whatever the outcome,
+ * so that a callback can be used once. Refuses one that was never started here (or was already
+ * used), one that ran out, and one whose state is not the one sent.
+ */
+export async function takePending(stash: Stash, state: string | null): Promise<PendingLogin> {
+  const pending = await stash.take().catch(() => undefined);
+  if (!isPending(pending)) throw rejected('no sign-in pending in this browser (unknown or reused state)');
+  if (Date.now() - pending.startedAt > PENDING_LIFETIME) throw rejected('the sign-in took longer than 10 minutes');
+  if (state !== pending.state) throw rejected('state mismatch');
+  return pending;
+}
+
+function isPending(value: unknown): value is PendingLogin {
+  if (typeof value !== 'object' || value === null) return false;
+  const { state, nonce, verifier, returnTo, startedAt } = value as Record<string, unknown>;
+  return [state, nonce, verifier, returnTo].every((item) => typeof item === 'string') && typeof startedAt === 'number';
+}

@@ -1,0 +1,115 @@
+// OIDC browser tests: the reference server serves the fixture (the app's origin), oidc-provider
+// runs on a second loopback origin and the API that accepts its tokens on a third, so CORS
+// between them is real. The provider's pages are filled in like a user would.
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startOidcApi, type OidcApi } from '../../../demo/oidc/api.ts';
+import { startOidcProvider, type OidcProvider } from '../../../demo/oidc/provider.ts';
+import type { SessionOptions } from '../../../src/index.ts';
+import type { OidcOptions } from '../../../src/oidc/index.ts';
+import { waitForState } from './browser.ts';
+import { startSessions } from './sessions.ts';
+import { useBrowserSuite, type BrowserSuite } from './suite.ts';
+
+export interface OidcSuite extends BrowserSuite {
+  readonly provider: OidcProvider;
+  readonly api: OidcApi;
+  /** The OIDC fixture page, which is also the redirect URI. */
+  readonly oidcPage: string;
+  /** What the pages pass to `oidc()`. */
+  oidcOptions(): OidcOptions;
+  /** `n` tabs on the OIDC fixture page. */
+  oidcTabs(n: number, context?: Awaited<ReturnType<BrowserSuite['context']>>): Promise<Page[]>;
+  /** Creates the OIDC session in each page and waits for `ready` (on the redirect URI, that completes a sign-in). */
+  start(pages: readonly Page[], options?: SessionOptions): Promise<void>;
+}
+
+export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number } = {}): OidcSuite {
+  const suite = useBrowserSuite();
+  let provider: OidcProvider | undefined;
+  let api: OidcApi | undefined;
+
+  beforeAll(async () => {
+    api = await startOidcApi();
+    provider = await startOidcProvider({ appOrigins: [suite.server.url], apiUrl: api.url, accessTokenTtl });
+    api.trust(provider.issuer);
+  });
+  afterEach(() => {
+    provider?.failToken('none');
+    provider?.resetStats();
+  });
+  afterAll(async () => {
+    await Promise.allSettled([provider?.close(), api?.close()]);
+  });
+
+  function started<T>(value: T | undefined): T {
+    if (value === undefined) throw new Error('useOidcSuite: only inside tests and hooks');
+    return value;
+  }
+
+  const oidcSuite: OidcSuite = Object.create(suite, {
+    provider: { get: () => started(provider) },
+    api: { get: () => started(api) },
+    oidcPage: { get: () => `${suite.server.url}/oidc.html` },
+  });
+  oidcSuite.oidcOptions = () => ({
+    issuer: oidcSuite.provider.issuer,
+    clientId: oidcSuite.provider.clientId,
+    redirectUri: oidcSuite.oidcPage,
+    scope: 'openid profile offline_access api',
+    postLogoutRedirectUri: `${oidcSuite.oidcPage}?signed-out`,
+  });
+  oidcSuite.oidcTabs = async (n, context) => {
+    const pages = await suite.newTabs(n, context);
+    await Promise.all(pages.map((page) => page.goto(oidcSuite.oidcPage)));
+    return pages;
+  };
+  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions());
+  return oidcSuite;
+}
+
+/**
+ * The user's part at the provider, whichever of its pages it shows: the development login page
+ * (any password), then consent. Within a live provider session with a grant it shows neither.
+ * Resolves once the browser has left the provider.
+ */
+export async function fillProviderPages(page: Page, issuer: string, user = 'alice'): Promise<void> {
+  const interaction = (url: URL) => url.href.startsWith(`${issuer}/interaction/`);
+  const back = (url: URL) => !url.href.startsWith(`${issuer}/`) && (url.searchParams.has('code') || url.searchParams.has('error'));
+  await page.waitForURL((url) => interaction(url) || back(url));
+  while (interaction(new URL(page.url()))) {
+    const here = page.url();
+    if (await page.locator('input[name=login]').count()) {
+      await page.fill('input[name=login]', user);
+      await page.fill('input[name=password]', 'any password');
+    }
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.href !== here && (interaction(url) || back(url)));
+  }
+}
+
+/** Starts `session.login()` in the page; it navigates away, so the evaluate itself may be cut off. */
+export async function startLogin(page: Page): Promise<void> {
+  // `{}`: OidcLoginOptions with nothing set (the page's session is typed for the first-party credentials).
+  await page.evaluate(() => void window.session.login({})).catch(() => undefined);
+}
+
+/**
+ * Signs in through the provider's pages from a page where the OIDC session runs, and waits
+ * until the page is back on the redirect URI. Returns the callback URL as the provider sent it
+ * (code, state, iss) before the session consumed it.
+ */
+export async function reachCallback(page: Page, h: OidcSuite, user = 'alice'): Promise<string> {
+  await startLogin(page);
+  await fillProviderPages(page, h.provider.issuer, user);
+  await page.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.has('code'));
+  return page.url();
+}
+
+/** The whole sign-in: through the provider, back on the redirect URI, the session ready and authenticated. */
+export async function signIn(page: Page, h: OidcSuite, options?: SessionOptions): Promise<string> {
+  const callback = await reachCallback(page, h);
+  await h.start([page], options);
+  await waitForState(page, 'authenticated');
+  return callback;
+}

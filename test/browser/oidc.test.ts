@@ -1,0 +1,245 @@
+// tokenward/oidc in real Chromium against a real OpenID Provider (oidc-provider) on its own
+// origin, with the API that accepts its access tokens on a third one.
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { trackErrors, waitForState } from './harness/browser.ts';
+import { reachCallback, signIn, startLogin, useOidcSuite } from './harness/oidc.ts';
+import { eventsOf } from './harness/sessions.ts';
+
+const h = useOidcSuite();
+
+describe('tokenward/oidc sign-in (real Chromium, oidc-provider)', () => {
+  it('signs in through the provider pages, calls the API with the token, and restores on reload without the provider', async () => {
+    const [page] = await h.oidcTabs(1);
+    const errors = trackErrors(page!);
+    await h.start([page!]);
+    await signIn(page!, h);
+    const state = await waitForState(page!, 'authenticated');
+    expect(state.claims?.sub).toBe('alice');
+    expect(state.claims?.name).toBe('User alice');
+    // The code and state are gone from the address bar; the app can read where it wanted to be.
+    expect(page!.url()).toBe(h.oidcPage);
+    expect(await page!.evaluate(() => window.oidcFlow.returnTo)).toBe('/oidc.html');
+    expect(await eventsOf(page!)).toEqual(['login:this-tab']);
+
+    const me = await page!.evaluate(async (api) => {
+      const response = await window.session.fetch(`${api}/me`);
+      return { status: response.status, body: (await response.json()) as { sub?: string } };
+    }, h.api.url);
+    expect(me).toEqual({ status: 200, body: expect.objectContaining({ sub: 'alice' }) });
+    expect(h.api.stats().accepted).toBe(1);
+
+    const calls = h.provider.requests.length;
+    await page!.reload();
+    await h.start([page!]);
+    expect((await waitForState(page!, 'authenticated')).claims?.sub).toBe('alice');
+    expect(h.provider.requests.slice(calls)).toEqual([]);
+    // The provider's endpoints never see a bearer token, and its API endpoints no cookie.
+    expect(h.provider.requests.filter((r) => r.authorization)).toEqual([]);
+    expect(h.provider.requests.filter((r) => r.path.startsWith('/token') && r.cookie)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('signs every tab out, revokes the refresh token at the provider, and ends the provider session on logout({ redirect: true })', async () => {
+    const [first, ...others] = await h.oidcTabs(3);
+    const earlier = new Set(h.provider.refreshTokens());
+    await h.start([first!]);
+    await signIn(first!, h);
+    await h.start(others);
+    for (const page of others) expect((await waitForState(page, 'authenticated')).claims?.sub).toBe('alice');
+    const ours = h.provider.refreshTokens().filter((token) => !earlier.has(token));
+    expect(ours).toHaveLength(1);
+    const refreshToken = ours[0];
+
+    await others[0]!.evaluate(() => window.session.logout());
+    for (const page of [first!, ...others]) await waitForState(page, 'unauthenticated');
+    await expect.poll(() => h.provider.stats().revocations).toBe(1);
+    // The provider refuses the revoked refresh token, asked directly.
+    const direct = await fetch(`${h.provider.issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken!, client_id: h.provider.clientId }),
+    });
+    expect({ status: direct.status, body: await direct.json() }).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    // The provider session (its cookie) outlives a plain logout...
+    const providerSessions = h.provider.sessionCount();
+
+    // ...and ends with an RP-initiated logout, which comes back to post_logout_redirect_uri.
+    await signIn(first!, h);
+    await first!.evaluate(() => void window.session.logout({ redirect: true })).catch(() => undefined);
+    await first!.waitForURL(`${h.provider.issuer}/session/end**`);
+    await first!.click('button[name=logout]');
+    // The provider adds the state it was given.
+    await first!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.has('signed-out') && url.searchParams.has('state'));
+    expect(h.provider.sessionCount()).toBe(providerSessions - 1);
+    await expect.poll(() => h.provider.refreshTokens().filter((token) => !earlier.has(token))).toEqual([]);
+    // Signing in again takes the provider's login page: its session really ended.
+    await h.start([first!]);
+    await startLogin(first!);
+    await first!.waitForURL(`${h.provider.issuer}/interaction/**`);
+    expect(await first!.locator('input[name=login]').count()).toBe(1);
+  });
+});
+
+describe('tokenward/oidc logout when the provider fails', () => {
+  it.each(['500', 'down'] as const)('signs out at once when revocation is %s, and says so with an error event', async (failure) => {
+    const [page, other] = await h.oidcTabs(2);
+    await h.start([page!]);
+    await signIn(page!, h);
+    await h.start([other!]);
+    await waitForState(other!, 'authenticated');
+    h.provider.failToken(failure, '/token/revocation');
+    await page!.evaluate(() => window.session.logout());
+    for (const tab of [page!, other!]) await waitForState(tab, 'unauthenticated');
+    // The failure may come before or after this tab's cleanup ends; the logout never waits for it.
+    await expect.poll(async () => (await eventsOf(page!)).sort()).toEqual(['error:logout_failed', 'login:this-tab', 'logout:user']);
+    expect(await eventsOf(other!)).toEqual(['logout:other-tab']);
+    // The revocation was attempted (Chromium itself resends a request whose reused connection was dropped).
+    expect(h.provider.requests.filter((r) => r.path === '/token/revocation').length).toBeGreaterThan(0);
+    // Nothing of the session is left in the browser either way.
+    const dump = await page!.evaluate(() => window.twTest.dumpAllStorage());
+    expect(dump.indexedDB.filter((record) => record.key === 'session' && !record.value.includes('signedOut'))).toEqual([]);
+  });
+});
+
+/** What a refused callback must leave: unauthenticated, no tokens anywhere in the browser's storage. */
+async function expectNothingStored(page: Page): Promise<void> {
+  expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  const dump = await page.evaluate(() => window.twTest.dumpAllStorage());
+  expect(dump.indexedDB.filter((record) => record.key === 'session' && !record.value.includes('signedOut'))).toEqual([]);
+  expect(dump.indexedDB.map((record) => record.key)).not.toContain('oidc-login');
+}
+
+describe('tokenward/oidc refused callbacks', () => {
+  it('refuses a replayed callback URL in another browser: typed error, no token call, nothing stored', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    const callback = await signIn(page!, h);
+    const exchanges = h.provider.stats().codeExchanges;
+    const attacker = await h.newContext();
+    const [other] = await h.oidcTabs(1, attacker);
+    await other!.goto(callback);
+    await h.start([other!]);
+    expect(await eventsOf(other!)).toEqual(['error:callback_rejected']);
+    expect(other!.url()).toBe(h.oidcPage);
+    await expectNothingStored(other!);
+    expect(h.provider.stats().codeExchanges).toBe(exchanges);
+
+    // The same URL again in the browser that signed in (after a logout): the sign-in was used up.
+    await page!.evaluate(() => window.session.logout());
+    await page!.goto(callback);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    await expectNothingStored(page!);
+    expect(h.provider.stats().codeExchanges).toBe(exchanges);
+  });
+
+  it('refuses a callback whose state was tampered with, and uses up the pending sign-in', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    const callback = new URL(await reachCallback(page!, h));
+    callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
+    await page!.goto(callback.href);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    await expectNothingStored(page!);
+    expect(h.provider.stats().codeExchanges).toBe(0);
+  });
+
+  it('reports a sign-in the user cancelled at the provider as login_failed with access_denied', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    await startLogin(page!);
+    await page!.waitForURL(`${h.provider.issuer}/interaction/**`);
+    await page!.click('text=[ Cancel ]');
+    await page!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.get('error') === 'access_denied');
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:login_failed']);
+    expect(await page!.evaluate(() => window.twErrors)).toEqual([{ code: 'login_failed', oauthError: 'access_denied' }]);
+    expect(page!.url()).toBe(h.oidcPage);
+    await expectNothingStored(page!);
+  });
+});
+
+describe('tokenward/oidc refresh failures', () => {
+  it.each(['500', 'down'] as const)('keeps the session while the provider is %s at refresh, and recovers', async (failure) => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!], { backoff: { base: 200, cap: 1000 } });
+    await signIn(page!, h, { backoff: { base: 200, cap: 1000 } });
+    h.provider.failToken(failure);
+    const failed = await page!.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    expect(failed).toBe(failure === '500' ? 'server' : 'network');
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    h.provider.failToken('none');
+    // Recovered on its own (backoff): the error is cleared by a successful refresh only.
+    await waitForState(page!, (s) => s.status === 'authenticated' && !s.error, { timeout: 15_000 });
+    expect(h.provider.stats().rotations).toBeGreaterThanOrEqual(1);
+    const status = await page!.evaluate((api) => window.session.fetch(`${api}/me`).then((r) => r.status), h.api.url);
+    expect(status).toBe(200);
+    expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual([]);
+  });
+
+  it('logs out with refresh-rejected when the provider answers invalid_grant', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    await signIn(page!, h);
+    await h.provider.revokeAllGrants();
+    const outcome = await page!.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    expect(outcome).toBe('refresh_rejected');
+    await waitForState(page!, 'unauthenticated');
+    expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
+    expect(h.provider.stats().invalidGrants).toBe(1);
+  });
+});
+
+describe('tokenward/oidc across tabs', () => {
+  it('keeps 8 busy tabs signed in over 5+ token lifetimes with one provider refresh per rotation and no invalid_grant', async () => {
+    const [first, ...others] = await h.oidcTabs(8);
+    const errors = [first!, ...others].map((page) => trackErrors(page));
+    await h.start([first!]);
+    await signIn(first!, h);
+    await h.start(others);
+    await Promise.all(others.map((page) => waitForState(page, 'authenticated')));
+    h.provider.resetStats();
+    const lifetimes = 5.3;
+    const results = await Promise.all(
+      [first!, ...others].map((page) =>
+        page.evaluate(
+          async ({ api, runFor }) => {
+            const failed: string[] = [];
+            let ok = 0;
+            const end = Date.now() + runFor;
+            while (Date.now() < end) {
+              const status = await window.session.fetch(`${api}/me`).then(
+                (r) => r.status,
+                (e: unknown) => String(e),
+              );
+              if (status === 200) ok++;
+              else failed.push(String(status));
+              await new Promise((resolve) => setTimeout(resolve, 150));
+            }
+            return { ok, failed, status: window.session.getState().status };
+          },
+          { api: h.api.url, runFor: lifetimes * 3_000 },
+        ),
+      ),
+    );
+    const stats = h.provider.stats();
+    for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
+    expect(stats.invalidGrants).toBe(0);
+    expect(stats.rotations).toBeGreaterThanOrEqual(5);
+    // One provider refresh per due time across all tabs, never one per tab.
+    expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
+    for (const page of [first!, ...others]) expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
+    for (const list of errors) expect(list).toEqual([]);
+  });
+});
