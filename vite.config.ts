@@ -20,10 +20,7 @@ function declarations(): Plugin {
 }
 
 // Everything we depend on or sit beside stays an import: the app's bundler dedupes it.
-const external = [
-  ...Object.keys(pkg.dependencies),
-  ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {}),
-];
+const external = [...Object.keys(pkg.dependencies), ...Object.keys((pkg as { peerDependencies?: Record<string, string> }).peerDependencies ?? {})];
 
 // React 18 for the `bindings-react18` project, in its own package so that react-dom 18 finds
 // react 18 beside it (next to the root's React 19 it would be a peer conflict npm refuses).
@@ -42,6 +39,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+      // Next.js App Router: server components may import the provider, as they do react-query's.
+      // A banner rather than a directive in the source, which bundling does not promise to keep.
+      output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'react' ? "'use client';" : '') },
     },
   },
   plugins: [declarations()],
@@ -65,6 +65,14 @@ export default defineConfig({
           environment: 'node',
           include: ['test/unit/bindings/react*.test.ts'],
           env: { TOKENWARD_TEST_REACT_VERSION: react18.dependencies.react },
+        },
+      },
+      {
+        // Type tests (*.test-d.ts): the public types as users meet them, checked by tsc, never run.
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: { enabled: true, only: true, include: ['test/types/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
         },
       },
       {

@@ -24,7 +24,7 @@ import { measureVault } from './sections/vault.ts';
 const ACCESS_TOKEN_TTL = 2;
 
 const BASELINES = [
-  '**Bundle**: the other SDKs\' quickstart apps, built the same way; the budget compares tokenward with a fixed 15 KiB, the table also with the leanest of them.',
+  "**Bundle**: the other SDKs' quickstart apps, built the same way; the budget compares tokenward with a fixed 15 KiB, the table also with the leanest of them.",
   '**getAccessToken()**: a bare `await Promise.resolve(token)` in the same page and run, the cost of any promise-returning call that has nothing to do; and each other SDK\'s own "valid token" call.',
   '**Restore**: a page that does only what any encrypted restore must: one idb-keyval get of a {key, iv, ciphertext} record and one AES-GCM decrypt, reloaded alternately with the tokenward page.',
   '**Vault**: plain idb-keyval set/get of the same value, unencrypted, in the same page.',
@@ -69,7 +69,7 @@ async function attempt(title: string, measure: () => Promise<SectionReport>): Pr
 await attempt('1. Bundle cost', measureBundles);
 
 const pages = await buildPages();
-let chromium = 'unknown (did not start)';
+let chromium: string;
 try {
   const [server, browser] = await Promise.all([
     startReferenceServer({ accessTokenTtl: ACCESS_TOKEN_TTL, controls: true, staticDirs: [pages.dir] }),
@@ -97,7 +97,9 @@ const markdown = [
   '# Benchmarks',
   'Written by `npm run bench` (bench/run.ts); run it again rather than editing this file. Benchmarks measure, they do not assert: ' +
     '"Met" says whether each budget from issue 8 holds in this run. The machines are shared and noisy, so the ratios to baselines measured in the same run are the figures that matter.',
-  environmentLines(chromium).map((line) => `- ${line}`).join('\n') + `\n- Duration: ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  environmentLines(chromium)
+    .map((line) => `- ${line}`)
+    .join('\n') + `\n- Duration: ${((performance.now() - started) / 1000).toFixed(0)} s`,
   '## Summary',
   markdownTable(summaryTable(sections.flatMap((section) => section.summary))),
   '## Baselines',

@@ -1,6 +1,6 @@
 // The demo page: one session, created the way an app would create it, and panels that show
 // what it does. Each panel only subscribes to the session; none of them reaches inside it.
-import { createSession } from '../src/index.ts';
+import { createSession } from 'tokenward';
 import { mountDevicesPanel } from './parts/devices-panel.ts';
 import { byId } from './parts/dom.ts';
 import { createEventLog } from './parts/log.ts';

@@ -1,8 +1,8 @@
 // The OpenID Connect demo page: the session with `tokenward/oidc`, against the local
 // oidc-provider the demo server started. The page learns where the provider and the API are
 // from /oidc-config.json, which the demo server writes once they listen.
-import { createSession } from '../src/index.ts';
-import { oidc } from '../src/oidc/index.ts';
+import { createSession } from 'tokenward';
+import { oidc } from 'tokenward/oidc';
 import type { OidcDemoConfig } from './oidc/config.ts';
 import { byId } from './parts/dom.ts';
 import { createEventLog } from './parts/log.ts';
@@ -30,7 +30,8 @@ byId('issuer').textContent = config.issuer;
 
 const log = createEventLog(byId<HTMLOListElement>('log'), byId<HTMLButtonElement>('clear-log'));
 logSessionEvents(session, log, {
-  login: () => `Code exchanged, ID token checked; the provider's refresh token and the ID token are sealed in the vault. Access token valid for ${config.accessTokenTtl} s.`,
+  login: () =>
+    `Code exchanged, ID token checked; the provider's refresh token and the ID token are sealed in the vault. Access token valid for ${config.accessTokenTtl} s.`,
   refresh: () => `refresh_token grant at the provider, which rotated the refresh token: one call for all the tabs.`,
 });
 mountSessionStatus(session, REFRESH_LEEWAY, () => config.accessTokenTtl * 1000);
@@ -47,12 +48,24 @@ const started = performance.now();
 void session.ready.then(() => {
   const { status, claims } = session.getState();
   if (flow.returnTo !== null) {
-    log.add({ kind: 'restore', title: `Signed in at the provider as ${claims?.sub ?? 'someone'}`, detail: `Code exchanged and ID token checked ${Math.round(performance.now() - started)} ms after the page loaded.` });
+    log.add({
+      kind: 'restore',
+      title: `Signed in at the provider as ${claims?.sub ?? 'someone'}`,
+      detail: `Code exchanged and ID token checked ${Math.round(performance.now() - started)} ms after the page loaded.`,
+    });
   } else if (status === 'authenticated') {
-    log.add({ kind: 'restore', title: `Restored: signed in as ${claims?.sub ?? 'someone'}`, detail: 'Decrypted from IndexedDB, without a call to the provider.' });
+    log.add({
+      kind: 'restore',
+      title: `Restored: signed in as ${claims?.sub ?? 'someone'}`,
+      detail: 'Decrypted from IndexedDB, without a call to the provider.',
+    });
   } else if (new URLSearchParams(location.search).has('signed-out')) {
     history.replaceState(null, '', location.pathname);
-    log.add({ kind: 'info', title: 'Signed out at the provider too', detail: 'RP-initiated logout: the provider ended its session and sent the browser back here.' });
+    log.add({
+      kind: 'info',
+      title: 'Signed out at the provider too',
+      detail: 'RP-initiated logout: the provider ended its session and sent the browser back here.',
+    });
   } else {
     log.add({ kind: 'info', title: 'No session stored', detail: 'Sign in with the provider.' });
   }

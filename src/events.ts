@@ -39,13 +39,19 @@ export const LOGOUT_REASONS: Readonly<Record<LogoutReason, 1>> = {
 /** Where a change came from: this tab's own call, or a message from another tab. */
 export type ChangeSource = 'this-tab' | 'other-tab';
 
+/** The events of `session.on(name, handler)`, by name, with what the handler receives. */
 export interface SessionEvents {
+  /** A session started: `login()` or `setTokens()` in this tab, or a login in another tab. `expiresAt` is in ms since epoch. */
   login: { readonly claims: JwtClaims | null; readonly expiresAt: number; readonly source: ChangeSource };
+  /** The access token was renewed, by this tab or by another one (then no network call was made here). */
   refresh: { readonly claims: JwtClaims | null; readonly expiresAt: number; readonly source: ChangeSource };
+  /** The session ended in this tab, once it is clean; `reason` says why. Fires only if the tab was signed in. */
   logout: { readonly reason: LogoutReason };
   /** The access token expired and no fresh one could be had yet; the session is kept and retried. */
   expired: { readonly expiresAt: number };
+  /** A failure the app did not call for: a background refresh, the server logout call, the purge, storage falling back to memory. */
   error: { readonly error: TokenwardError };
+  /** The stored session could not be decrypted or validated: it was wiped and the session ends with reason `storage-corrupted`. */
   'storage-corrupted': { readonly error: TokenwardError };
   /** `idleTimeout` is about to end the session; `logoutAt` is when (ms since epoch). */
   'idle-warning': { readonly logoutAt: number };
@@ -70,8 +76,8 @@ export function createEmitter<E>(): Emitter<E> {
     on(name, handler) {
       let set = handlers.get(name);
       if (!set) handlers.set(name, (set = new Set()));
-      set.add(handler as (event: never) => void);
-      return () => set.delete(handler as (event: never) => void);
+      set.add(handler);
+      return () => set.delete(handler);
     },
     emit(name, event) {
       for (const handler of [...(handlers.get(name) ?? [])]) {

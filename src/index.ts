@@ -2,12 +2,12 @@ export { createSession } from './session.js';
 export type { Session, LoginCredentials, LogoutOptions } from './session.js';
 export type { Flow, FlowContext, FlowFactory } from './flows/flow.js';
 export type { SessionOptions, StorageKind } from './options.js';
-export type { SessionState, SessionStatus } from './state.js';
+export type { SessionState, SessionStatus, Listener } from './state.js';
 export type { SessionEvents, SessionEventName, SessionEventHandler, LogoutReason, ChangeSource } from './events.js';
 export { TokenwardError } from './errors.js';
 // What `session.http` (ky) throws besides TokenwardError, so that `instanceof` needs no ky of the app's own.
 export { HTTPError, TimeoutError } from 'ky';
-export type { TokenwardErrorCode } from './errors.js';
+export type { TokenwardErrorCode, TokenwardErrorDetails } from './errors.js';
 export type { TokenResponse, TokenSet, JwtClaims, SessionMode } from './tokens.js';
 export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';

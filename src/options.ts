@@ -8,40 +8,81 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { LoginCredentials } from './session.js';
 import type { SessionMode } from './tokens.js';
 
+/** Where the session is kept: the encrypted IndexedDB vault, or this tab's memory only. */
 export type StorageKind = 'indexeddb' | 'memory';
 
 /** Everything createSession accepts. Every field is optional; defaults fit the reference server. */
 export interface SessionOptions<Login = LoginCredentials> {
-  /** Origin (and base path) of the auth server. Default: `location.origin`. */
+  /**
+   * Origin (and base path) of the auth server.
+   * @default location.origin
+   */
   baseUrl?: string;
-  /** Paths of the session endpoints, resolved against baseUrl. */
+  /**
+   * Paths of the session endpoints, resolved against baseUrl.
+   * @default { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' }
+   */
   endpoints?: Partial<Endpoints>;
-  /** `bearer`: the access token comes in the body and goes out as a header. `cookie`: the server session cookie is the only credential. */
+  /**
+   * `bearer`: the access token comes in the body and goes out as a header. `cookie`: the server session cookie is the only credential.
+   * @default 'bearer'
+   */
   mode?: SessionMode;
-  /** The double-submit cookie and header; `false` to send none. Django: `{ cookie: 'csrftoken', header: 'X-CSRFToken' }`. */
+  /**
+   * The double-submit cookie and header; `false` to send none. Django: `{ cookie: 'csrftoken', header: 'X-CSRFToken' }`.
+   * @default { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' }
+   */
   csrf?: CsrfOptions | false;
-  /** Seconds before expiry to refresh (capped at half the token lifetime). Default 30. */
+  /**
+   * Seconds before expiry to refresh (capped at half the token lifetime).
+   * @default 30
+   */
   refreshLeeway?: number;
-  /** `indexeddb` (encrypted) keeps the session across reloads; `memory` keeps nothing. Default `indexeddb`. */
+  /**
+   * `indexeddb` (encrypted) keeps the session across reloads; `memory` keeps nothing.
+   * @default 'indexeddb'
+   */
   storage?: StorageKind;
-  /** Namespaces the database and the cross-tab channel. Default `tokenward`. */
+  /**
+   * Namespaces the database and the cross-tab channel.
+   * @default 'tokenward'
+   */
   name?: string;
-  /** Other origins that may receive the bearer token, cookies and CSRF header. */
+  /**
+   * Other origins that may receive the bearer token, cookies and CSRF header.
+   * @default []
+   */
   trustedOrigins?: readonly string[];
-  /** Milliseconds before a login, refresh or logout call counts as timed out. Default 10000. */
+  /**
+   * Milliseconds before a login, refresh or logout call counts as timed out.
+   * @default 10000
+   */
   timeout?: number;
-  /** Backoff for transient refresh failures, in milliseconds. Default `{ base: 1000, cap: 60000 }`. */
+  /**
+   * Backoff for transient refresh failures, in milliseconds.
+   * @default { base: 1000, cap: 60000 }
+   */
   backoff?: Partial<BackoffOptions>;
-  /** Seconds without user activity in any tab before the session ends with reason `idle`. 0 (the default) turns it off. */
+  /**
+   * Seconds without user activity in any tab before the session ends with reason `idle`. 0 turns it off.
+   * @default 0
+   */
   idleTimeout?: number;
-  /** Seconds before the idle logout that the `idle-warning` event fires. Default 60, at most `idleTimeout`. */
+  /**
+   * Seconds before the idle logout that the `idle-warning` event fires, at most `idleTimeout`.
+   * @default 60
+   */
   idleWarning?: number;
-  /** What logout clears in the browser besides the vault. Default: web storage, IndexedDB, Cache Storage and readable cookies, all of them. */
+  /**
+   * What logout clears in the browser besides the vault.
+   * @default web storage, IndexedDB, Cache Storage and readable cookies, all of them
+   */
   purge?: PurgeOptions;
   /**
    * Asks the server whether the session still lives (`GET endpoint`, default `/auth/session`
    * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
-   * a session ended there logs every tab out with reason `revoked`. Default `false`.
+   * a session ended there logs every tab out with reason `revoked`.
+   * @default false
    */
   sessionCheck?: SessionCheckOptions | false;
   /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */

@@ -70,6 +70,26 @@ export interface Session<Login = LoginCredentials> {
   dispose(): void;
 }
 
+/**
+ * Creates the session of a single-page app: restores it from the encrypted vault, keeps its
+ * access token fresh, keeps every tab in step and ends it with a logout that leaves nothing
+ * behind. Create one per app, once, outside any component; every option has a default that
+ * fits the reference server.
+ *
+ * @example
+ * ```ts
+ * import { createSession } from 'tokenward';
+ *
+ * const session = createSession({ baseUrl: 'https://api.example.com' });
+ * session.subscribe((state) => render(state));
+ * session.on('logout', ({ reason }) => showLogin(reason));
+ * await session.ready;
+ *
+ * await session.login({ username: 'alice', password: 'wonderland' });
+ * const me = await session.http.get('api/me').json();
+ * await session.logout();
+ * ```
+ */
 export function createSession<Login = LoginCredentials>(options: SessionOptions<Login> = {}): Session<Login> {
   return new TokenwardSession(resolveOptions(options));
 }
@@ -149,12 +169,16 @@ class TokenwardSession implements Session<unknown> {
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
     // ends here with reason `revoked`, the full local logout in every tab.
-    this.#stopCheck = watchSession(options, {
-      live: () => (this.#tokens ? this.#generation : 0),
-      accessToken: () => this.getAccessToken(),
-      revoked: () => void this.#end('revoked'),
-      answered: (response) => csrf.remember(response),
-    }, this.#lifetime.signal);
+    this.#stopCheck = watchSession(
+      options,
+      {
+        live: () => (this.#tokens ? this.#generation : 0),
+        accessToken: () => this.getAccessToken(),
+        revoked: () => void this.#end('revoked'),
+        answered: (response) => csrf.remember(response),
+      },
+      this.#lifetime.signal,
+    );
     this.ready = this.#restore();
     // Every method works taken off the object: `const { login, http } = useSessionClient()`.
     for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
@@ -240,7 +264,7 @@ class TokenwardSession implements Session<unknown> {
 
   async #restore(): Promise<void> {
     // Start on a later microtask, so that handlers attached right after createSession() hear everything.
-    await null;
+    await Promise.resolve();
     await this.#resync(false);
     await this.#completeSignIn();
     const tokens = this.#tokens;
@@ -466,15 +490,20 @@ class TokenwardSession implements Session<unknown> {
     const wasSignedIn = this.#endLocally(generation);
     // Sent to the server for revocation: this session's newest credentials (another tab may have
     // refreshed a moment ago), read before the vault is cleared.
-    const tokens = this.#vault.load().then((stored) => (stored && stored.generation < generation && stored.tokens) || held, () => held);
+    const tokens = this.#vault.load().then(
+      (stored) => (stored && stored.generation < generation && stored.tokens) || held,
+      () => held,
+    );
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(this.#channel?.post({ type: 'logout', generation, reason }));
     // The marker says the server logout is owed until the server answered it.
-    const storage = told.then(() => this.#vault.clear(generation, true)).then(
-      // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
-      (ended) => void (this.#generation = Math.max(this.#generation, ended)),
-      (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
-    );
+    const storage = told
+      .then(() => this.#vault.clear(generation, true))
+      .then(
+        // A later generation was stored already (by another tab, or in a corrupted record): continue from it.
+        (ended) => void (this.#generation = Math.max(this.#generation, ended)),
+        (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
+      );
     this.#logoutAtServer(generation, tokens, told, storage);
     await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);

@@ -42,11 +42,16 @@ export interface ResponseTiming {
 }
 
 function invalid(message: string): TokenwardError {
-  return new TokenwardError('invalid_response', message);
+  return new TokenwardError('invalid_response', `token response: ${message}`);
 }
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
+}
+
+/** A JSON object (not null, not an array): token responses, JWT payloads and stored records must be one. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -56,23 +61,16 @@ function isNonEmptyString(value: unknown): value is string {
  * the difference between our clock and the server's `Date` header.
  */
 export function parseTokenResponse(body: unknown, mode: SessionMode, timing: ResponseTiming): TokenSet {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalid('token response is not a JSON object');
-  }
-  const response = body as Record<string, unknown>;
-  const accessToken = mode === 'bearer' ? response.access_token : null;
-  if (mode === 'bearer' && !isNonEmptyString(accessToken)) {
-    throw invalid('token response has no access_token');
-  }
-  const refreshToken = response.refresh_token;
-  if (refreshToken !== undefined && refreshToken !== null && !isNonEmptyString(refreshToken)) {
-    throw invalid('refresh_token is not a string');
-  }
+  if (!isObject(body)) throw invalid('not an object');
+  const accessToken = mode === 'bearer' ? body.access_token : null;
+  if (mode === 'bearer' && !isNonEmptyString(accessToken)) throw invalid('no access_token');
+  const refreshToken = body.refresh_token ?? null;
+  if (refreshToken !== null && !isNonEmptyString(refreshToken)) throw invalid('bad refresh_token');
   const claims = isNonEmptyString(accessToken) ? decodeJwtClaims(accessToken) : null;
   return {
     accessToken: isNonEmptyString(accessToken) ? accessToken : null,
-    refreshToken: isNonEmptyString(refreshToken) ? refreshToken : null,
-    expiresAt: expiryOf(response.expires_in, claims, timing),
+    refreshToken,
+    expiresAt: expiryOf(body.expires_in, claims, timing),
     issuedAt: timing.receivedAt,
     claims,
   };
@@ -80,30 +78,26 @@ export function parseTokenResponse(body: unknown, mode: SessionMode, timing: Res
 
 function expiryOf(expiresIn: unknown, claims: JwtClaims | null, timing: ResponseTiming): number {
   if (expiresIn !== undefined) {
-    if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-      throw invalid('expires_in is not a positive number');
-    }
+    if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn === Infinity) throw invalid('bad expires_in');
     return timing.receivedAt + expiresIn * 1000;
   }
-  if (typeof claims?.exp === 'number' && Number.isFinite(claims.exp)) {
-    const skew = timing.receivedAt - (timing.serverDate ?? timing.receivedAt);
-    const expiresAt = claims.exp * 1000 + skew;
-    if (expiresAt > timing.receivedAt) return expiresAt;
-    throw invalid('access token is already expired');
-  }
-  throw invalid('neither expires_in nor a JWT exp');
+  const exp = claims?.exp;
+  if (typeof exp !== 'number') throw invalid('neither expires_in nor exp');
+  // NaN and Infinity fail here too.
+  const expiresAt = exp * 1000 + timing.receivedAt - (timing.serverDate ?? timing.receivedAt);
+  if (expiresAt > timing.receivedAt && expiresAt < Infinity) return expiresAt;
+  throw invalid('exp is past or not a time');
 }
 
 /** Decodes the payload of a JWT; null for opaque or malformed tokens (they still work from expires_in). */
 export function decodeJwtClaims(token: string): JwtClaims | null {
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) return null;
+  if (parts.length !== 3) return null;
   try {
-    const base64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
-    const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
-    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
-    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as JwtClaims) : null;
+    // atob() decodes base64 without its padding; base64url differs only in two characters.
+    const binary = atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/'));
+    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
+    return isObject(payload) ? payload : null;
   } catch {
     return null;
   }

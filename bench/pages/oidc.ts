@@ -24,7 +24,10 @@ window.benchOidc = {
     let ok = 0;
     const end = Date.now() + runFor;
     while (Date.now() < end) {
-      const status = await session.fetch(`${apiUrl}/me`).then((r) => r.status, (e: unknown) => String(e));
+      const status = await session.fetch(`${apiUrl}/me`).then(
+        (r) => r.status,
+        (e: unknown) => String(e),
+      );
       if (status === 200) ok++;
       else failed.push(String(status));
       await new Promise((resolve) => setTimeout(resolve, intervalMs));

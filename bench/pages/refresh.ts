@@ -44,7 +44,12 @@ window.benchRefresh = {
       if (expiresAt === null) throw new Error('signed out during the run');
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now())));
       const burst = await Promise.all(
-        Array.from({ length: concurrent }, () => s.fetch('/api/me').then((response) => response.status, () => 0)),
+        Array.from({ length: concurrent }, () =>
+          s.fetch('/api/me').then(
+            (response) => response.status,
+            () => 0,
+          ),
+        ),
       );
       statuses.push(...burst);
       if (!(await whenExpiresAfter(expiresAt, 15_000))) throw new Error('no new token after an expiry');

@@ -31,9 +31,7 @@ interface Measured {
 }
 
 function describeTouches(touches: Touches, calls: number): string {
-  const parts = (Object.keys(touches) as (keyof Touches)[])
-    .filter((kind) => touches[kind] > 0)
-    .map((kind) => `${kind} ${(touches[kind] / calls).toFixed(2)}`);
+  const parts = (Object.keys(touches) as (keyof Touches)[]).filter((kind) => touches[kind] > 0).map((kind) => `${kind} ${(touches[kind] / calls).toFixed(2)}`);
   return parts.length === 0 ? 'nothing' : parts.join(', ');
 }
 
@@ -107,7 +105,7 @@ export async function measureHotPath(bench: BrowserBench): Promise<SectionReport
           '"Touched per call" counts, in the page, fetch/XHR/sendBeacon, IndexedDB opens and transactions, Web Locks requests, Storage method calls and document.cookie accesses made during the timed calls.',
         'Seeding: okta-auth-js: localStorage `okta-token-storage` in the shape TokenManager writes, services started; oidc-client-ts: sessionStorage `oidc.user:<authority>:<client_id>` in the shape User.toStorageString writes; ' +
           'auth0-spa-js: its default in-memory cache (an InMemoryCache passed as `cache`) holding the ID-token and access-token entries a code exchange leaves; supabase auth-js: localStorage under its storageKey in the shape it saves a session; ' +
-          'msal-browser: its own public `loadExternalTokens()` into its default sessionStorage cache, with the authority\'s discovery documents given in the configuration (`cloudDiscoveryMetadata`, `authorityMetadata`) so that nothing is fetched; ' +
+          "msal-browser: its own public `loadExternalTokens()` into its default sessionStorage cache, with the authority's discovery documents given in the configuration (`cloudDiscoveryMetadata`, `authorityMetadata`) so that nothing is fetched; " +
           'tokenward: `setTokens({ access_token, expires_in: 3600 })`. Tokens are JWT-shaped with an RS256-sized signature and signed by nobody.',
       ],
     };

@@ -124,15 +124,26 @@ export async function measureLogout(bench: BrowserBench): Promise<SectionReport>
     summary,
     tables: [
       {
-        headers: ['Contender', 'Other tabs', 'Samples', 'p50', 'p99', 'p50 of slowest tab per round', 'Cold first round, slowest tab', 'Sign-out call resolved (p50)', 'p99 ÷ native p99', 'Missed'],
+        headers: [
+          'Contender',
+          'Other tabs',
+          'Samples',
+          'p50',
+          'p99',
+          'p50 of slowest tab per round',
+          'Cold first round, slowest tab',
+          'Sign-out call resolved (p50)',
+          'p99 ÷ native p99',
+          'Missed',
+        ],
         rows,
       },
     ],
     notes: [
       `Each tab count runs one cold round (the first logout in fresh tabs, shown on its own) and then ${ROUNDS} counted rounds. ` +
-        'Times run from just before the sign-out call in one tab to the moment each other tab\'s own listener fired, both as performance.timeOrigin + performance.now() in that tab (comparable across tabs, 0.1 ms resolution in a page that is not cross-origin isolated). ' +
+        "Times run from just before the sign-out call in one tab to the moment each other tab's own listener fired, both as performance.timeOrigin + performance.now() in that tab (comparable across tabs, 0.1 ms resolution in a page that is not cross-origin isolated). " +
         'Heard means: tokenward, a subscribe listener sees `unauthenticated`; native, the BroadcastChannel message event; okta-auth-js (services started, so its SyncStorageService broadcast-channel), `tokenManager.clear()` heard as the `removed` token event; ' +
-        'supabase auth-js, `signOut({ scope: \'local\' })` heard as `SIGNED_OUT` in onAuthStateChange. Each round signs in again first (tokenward `setTokens`, okta `tokenManager.setTokens`, both waited for in every tab; supabase by writing its session to localStorage, which its other tabs need not know).',
+        "supabase auth-js, `signOut({ scope: 'local' })` heard as `SIGNED_OUT` in onAuthStateChange. Each round signs in again first (tokenward `setTokens`, okta `tokenManager.setTokens`, both waited for in every tab; supabase by writing its session to localStorage, which its other tabs need not know).",
       `Server: during the tokenward rounds the reference server's /auth/logout never answers (\`failLogout('hang')\`): ${tokenwardLogoutAnswers} of tokenward's logout calls got an answer during its rounds, and "Sign-out call resolved" is tab 0's logout() resolving without it (local state, vault and purge). ` +
         `okta-auth-js makes no server call. supabase calls the server's logout before removing the session and telling other tabs, so its rounds ran with the server answering at once (the same endpoint, 403 without a CSRF header, which supabase accepts); ` +
         `with the server silent as in the tokenward rounds, its other tab was ${slow}.`,

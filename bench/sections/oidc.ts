@@ -53,7 +53,13 @@ export async function measureOidc(bench: BrowserBench, pagesDir: string): Promis
     if (!restored.every((r) => r.status === 'authenticated')) throw new Error('a tab did not restore the session');
     provider.resetStats();
     const results = await Promise.all(
-      tabs.map((tab) => tab.evaluate(([url, runFor, interval]) => window.benchOidc.busy(url, runFor, interval), [api.url, LIFETIMES * ACCESS_TOKEN_TTL * 1000, API_INTERVAL_MS] as const)),
+      tabs.map((tab) =>
+        tab.evaluate(([url, runFor, interval]) => window.benchOidc.busy(url, runFor, interval), [
+          api.url,
+          LIFETIMES * ACCESS_TOKEN_TTL * 1000,
+          API_INTERVAL_MS,
+        ] as const),
+      ),
     );
     assertNoPageErrors(tabs);
     await last!.context().close();
@@ -92,7 +98,7 @@ export async function measureOidc(bench: BrowserBench, pagesDir: string): Promis
       ],
       notes: [
         `oidc-provider (demo/oidc/provider.ts) on its own loopback port: public client, PKCE, refresh-token rotation, ${ACCESS_TOKEN_TTL} s JWT access tokens for an API on a third origin that verifies them. ` +
-          'Each sign-in runs in a fresh browser profile through the provider\'s development login and consent pages; the time counts from the navigation start of the redirect page (page load, script, discovery, the pending sign-in taken from the vault, code exchange, ID-token checks, the vault write) to `ready`. ' +
+          "Each sign-in runs in a fresh browser profile through the provider's development login and consent pages; the time counts from the navigation start of the redirect page (page load, script, discovery, the pending sign-in taken from the vault, code exchange, ID-token checks, the vault write) to `ready`. " +
           `Then ${TABS} tabs of the last profile (${TABS - 1} restored from the vault) call the API every ${API_INTERVAL_MS} ms; counts are the provider's.`,
       ],
     };

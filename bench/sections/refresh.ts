@@ -20,7 +20,9 @@ export async function measureRefresh(bench: BrowserBench, accessTokenTtl: number
     if (!signedIn.every(Boolean)) throw new Error('a tab did not take in the login');
     control.reset();
     control.delayRefresh(REFRESH_DELAY_MS);
-    const statuses = (await Promise.all(tabs.map((tab) => tab.evaluate(([n, c]) => window.benchRefresh.expiries(n, c), [EXPIRIES, CONCURRENT] as const)))).flat();
+    const statuses = (
+      await Promise.all(tabs.map((tab) => tab.evaluate(([n, c]) => window.benchRefresh.expiries(n, c), [EXPIRIES, CONCURRENT] as const)))
+    ).flat();
     const stats = control.stats();
     assertNoPageErrors(tabs);
 
@@ -42,7 +44,18 @@ export async function measureRefresh(bench: BrowserBench, accessTokenTtl: number
       tables: [
         {
           headers: ['Expiries', 'Requests', 'Failed requests', 'Refresh calls', 'Rotations', 'Calls per rotation', 'Reuse detections', 'API 401s (retried)'],
-          rows: [[String(EXPIRIES), String(statuses.length), String(failed), String(stats.refreshCalls), String(stats.rotations), perRotation.toFixed(2), String(stats.reuseDetections), String(stats.api401s)]],
+          rows: [
+            [
+              String(EXPIRIES),
+              String(statuses.length),
+              String(failed),
+              String(stats.refreshCalls),
+              String(stats.rotations),
+              perRotation.toFixed(2),
+              String(stats.reuseDetections),
+              String(stats.api401s),
+            ],
+          ],
         },
       ],
       notes: [

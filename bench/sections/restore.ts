@@ -43,7 +43,13 @@ export async function measureRestore(bench: BrowserBench): Promise<SectionReport
     const tw = median(times.tokenward);
     const base = median(times.raw);
     const ratio = tw / base;
-    const row = (label: string, values: number[]) => [label, format.ms(median(values)), format.ms(percentile(values, 10)), format.ms(percentile(values, 90)), String(values.length)];
+    const row = (label: string, values: number[]) => [
+      label,
+      format.ms(median(values)),
+      format.ms(percentile(values, 10)),
+      format.ms(percentile(values, 90)),
+      String(values.length),
+    ];
     return {
       title: '3. Restore: navigation start to `authenticated` from the vault',
       summary: [
@@ -60,7 +66,10 @@ export async function measureRestore(bench: BrowserBench): Promise<SectionReport
       tables: [
         {
           headers: ['Page', 'Median', 'p10', 'p90', 'Reloads'],
-          rows: [row('tokenward (createSession at start-up, status → authenticated)', times.tokenward), row('raw: idb-keyval get + AES-GCM decrypt', times.raw)],
+          rows: [
+            row('tokenward (createSession at start-up, status → authenticated)', times.tokenward),
+            row('raw: idb-keyval get + AES-GCM decrypt', times.raw),
+          ],
         },
       ],
       notes: [

@@ -81,13 +81,20 @@ export async function measureRotationThroughput(): Promise<SectionReport> {
     tables: [
       {
         headers: ['Store', 'median refreshes/s', 'rounds'],
-        rows: stores.map(([name]) => [name, format.rate(median(rates.get(name)!)), rates.get(name)!.map((r) => r.toFixed(0)).join(', ')]),
+        rows: stores.map(([name]) => [
+          name,
+          format.rate(median(rates.get(name)!)),
+          rates
+            .get(name)!
+            .map((r) => r.toFixed(0))
+            .join(', '),
+        ]),
       },
     ],
     notes: [
       `${CLIENTS} clients on loopback, each signed in once (bearer mode, refresh cookie) and then calling POST /auth/refresh back to back for ${ROUND_MS / 1000} s; ` +
         'the server is one process in the bench process (the clients share its CPU, the same for both stores), rounds alternate between the stores. ' +
-        'SQLite: a WAL file in a temporary directory, better-sqlite3\'s defaults (each commit waits for the disk). Redis: Debian\'s redis-server on loopback, no persistence; rotation is one Lua script, the session a GET and a SET.',
+        "SQLite: a WAL file in a temporary directory, better-sqlite3's defaults (each commit waits for the disk). Redis: Debian's redis-server on loopback, no persistence; rotation is one Lua script, the session a GET and a SET.",
     ],
   };
 }

@@ -41,8 +41,18 @@ export async function measureVault(bench: BrowserBench): Promise<SectionReport> 
         {
           headers: ['Operation', 'Vault (encrypted)', 'idb-keyval', 'Ratio'],
           rows: [
-            ['write: vault.save({ generation, tokens }) vs set(key, tokens)', `${format.ms(of('vaultWrite'))} (${perSecond(of('vaultWrite'))})`, `${format.ms(of('plainWrite'))} (${perSecond(of('plainWrite'))})`, format.ratio(write)],
-            ['read: vault.load() vs get(key)', `${format.ms(of('vaultRead'))} (${perSecond(of('vaultRead'))})`, `${format.ms(of('plainRead'))} (${perSecond(of('plainRead'))})`, format.ratio(read)],
+            [
+              'write: vault.save({ generation, tokens }) vs set(key, tokens)',
+              `${format.ms(of('vaultWrite'))} (${perSecond(of('vaultWrite'))})`,
+              `${format.ms(of('plainWrite'))} (${perSecond(of('plainWrite'))})`,
+              format.ratio(write),
+            ],
+            [
+              'read: vault.load() vs get(key)',
+              `${format.ms(of('vaultRead'))} (${perSecond(of('vaultRead'))})`,
+              `${format.ms(of('plainRead'))} (${perSecond(of('plainRead'))})`,
+              format.ratio(read),
+            ],
           ],
         },
       ],

@@ -31,7 +31,8 @@ export async function startOidcApi(options: { port?: number } = {}): Promise<Oid
       return;
     }
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const answer = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+    const answer = (status: number, body: unknown) =>
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
     if (!token || !verifier) {
       counts.refused++;
       answer(401, { error: 'invalid_token' });

@@ -175,7 +175,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return;
     }
     await next();
-    requests.push({ method: ctx.method, path: ctx.path, authorization: ctx.get('authorization') || undefined, cookie: !!ctx.get('cookie'), status: ctx.status });
+    requests.push({
+      method: ctx.method,
+      path: ctx.path,
+      authorization: ctx.get('authorization') || undefined,
+      cookie: !!ctx.get('cookie'),
+      status: ctx.status,
+    });
     if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(WEB_FONT, '');
   });
 
@@ -194,7 +200,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   // Quiet in tests: these are answers the tests provoke on purpose (invalid_grant, aborted sign-ins).
   provider.on('server_error', (_ctx, error) => console.error('[oidc-provider]', error));
 
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => void handle(req, res));
 
   const ofModel = (model: string) => [...entries].filter(([name]) => name.startsWith(`${model}:`));
   return {
@@ -210,7 +217,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       failure = next;
       failing = endpoint;
     },
-    refreshTokens: () => ofModel('RefreshToken').filter(([, payload]) => !payload.consumed).map(([name]) => name.slice('RefreshToken:'.length)),
+    refreshTokens: () =>
+      ofModel('RefreshToken')
+        .filter(([, payload]) => !payload.consumed)
+        .map(([name]) => name.slice('RefreshToken:'.length)),
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));
       for (const [name] of ofModel('Grant')) entries.delete(name);

@@ -51,7 +51,11 @@ export function mountDevicesPanel(session: Session, log: EventLog): void {
   async function post(path: string, title: string): Promise<void> {
     try {
       await session.http.post(path);
-      log.add({ kind: 'logout', title, detail: 'The server deleted the session and revoked its refresh tokens; that device notices at its next session check.' });
+      log.add({
+        kind: 'logout',
+        title,
+        detail: 'The server deleted the session and revoked its refresh tokens; that device notices at its next session check.',
+      });
     } catch (error) {
       log.add({ kind: 'api', failed: true, title: `${title}: failed`, detail: String(error) });
     }

@@ -20,7 +20,7 @@ export interface DatabaseContents {
 function settle<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -36,7 +36,7 @@ function openExisting(name: string): Promise<IDBDatabase | null> {
       db.onversionchange = () => db.close();
       resolve(db);
     };
-    request.onerror = () => (request.error?.name === 'AbortError' ? resolve(null) : reject(request.error));
+    request.onerror = () => (request.error?.name === 'AbortError' ? resolve(null) : reject(request.error ?? new Error('IndexedDB request failed')));
   });
 }
 

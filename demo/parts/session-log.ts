@@ -37,8 +37,7 @@ const ERROR_TITLES: Partial<Record<TokenwardErrorCode, string>> = {
 };
 
 function describeError(error: TokenwardError, sincePrevious: number | null): { title: string; detail: string } {
-  const status =
-    error.status === undefined ? '' : `HTTP ${error.status}${error.retryAfter === undefined ? '' : `, Retry-After: ${error.retryAfter} s`}. `;
+  const status = error.status === undefined ? '' : `HTTP ${error.status}${error.retryAfter === undefined ? '' : `, Retry-After: ${error.retryAfter} s`}. `;
   const hint = `${status}${ERROR_HINTS[error.code] ?? error.message}`;
   if (!TRANSIENT.has(error.code)) return { title: ERROR_TITLES[error.code] ?? 'Error', detail: hint };
   const spacing = sincePrevious === null ? '' : ` (${seconds(sincePrevious)} after the previous failure)`;
@@ -75,9 +74,7 @@ export function logSessionEvents(session: Session, log: EventLog, texts: FlowTex
       kind: 'login',
       title: `Signed in as ${claims?.sub ?? 'someone'}`,
       otherTab,
-      detail: otherTab
-        ? 'Another tab signed in; this tab read the session from the encrypted vault.'
-        : texts.login(claims),
+      detail: otherTab ? 'Another tab signed in; this tab read the session from the encrypted vault.' : texts.login(claims),
     });
   });
 
@@ -88,9 +85,7 @@ export function logSessionEvents(session: Session, log: EventLog, texts: FlowTex
       kind: 'refresh',
       title: otherTab ? 'Refreshed by another tab' : 'Silent refresh',
       otherTab,
-      detail: otherTab
-        ? 'This tab took the new token from the vault, without a server call of its own.'
-        : texts.refresh(claims),
+      detail: otherTab ? 'This tab took the new token from the vault, without a server call of its own.' : texts.refresh(claims),
     });
   });
 

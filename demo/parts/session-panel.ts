@@ -15,11 +15,7 @@ const TICK_MS = 100;
  * `login-form` is whatever the page shows while signed out. `lifetimeOf` gives the access token's
  * lifetime in ms; by default from the claims, which with OpenID Connect are the ID token's.
  */
-export function mountSessionStatus(
-  session: Session,
-  leewaySeconds: number,
-  lifetimeOf = (state: SessionState) => tokenLifetime(state.claims),
-): void {
+export function mountSessionStatus(session: Session, leewaySeconds: number, lifetimeOf = (state: SessionState) => tokenLifetime(state.claims)): void {
   const status = byId('status');
   const statusText = byId('status-text');
   const refreshing = byId('refreshing');
@@ -124,11 +120,7 @@ export async function callApi(session: Session, log: EventLog, url: string): Pro
     });
   } catch (error) {
     const why =
-      error instanceof HTTPError
-        ? `HTTP ${error.response.status}`
-        : error instanceof TokenwardError
-          ? `${error.code}: ${error.message}`
-          : String(error);
+      error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TokenwardError ? `${error.code}: ${error.message}` : String(error);
     log.add({ kind: 'api', failed: true, title: `GET ${url} failed after ${took()}`, detail: why });
   }
 }

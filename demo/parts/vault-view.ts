@@ -94,12 +94,18 @@ function databaseView(db: DatabaseContents): HTMLElement {
       h(
         'div',
         { class: 'store' },
-        h('div', { class: 'store-name' }, 'object store ', h('code', {}, store.name), h('span', { class: 'muted' }, ` · ${store.records.length} ${store.records.length === 1 ? 'record' : 'records'}`)),
+        h(
+          'div',
+          { class: 'store-name' },
+          'object store ',
+          h('code', {}, store.name),
+          h('span', { class: 'muted' }, ` · ${store.records.length} ${store.records.length === 1 ? 'record' : 'records'}`),
+        ),
         ...store.records.map((record) => {
           const text = caption(record.value);
           return h(
             'div',
-            { class: 'record', 'data-key': String(record.key) },
+            { class: 'record', 'data-key': typeof record.key === 'string' ? record.key : JSON.stringify(record.key) },
             h('div', { class: 'record-key' }, h('code', {}, JSON.stringify(record.key))),
             text ? h('p', { class: 'note' }, text) : null,
             valueView(record.value),

@@ -2,8 +2,8 @@
 // is created once, outside React, so StrictMode's double mount and hot reload never make a second.
 import { StrictMode, useState, type FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createSession, type SessionState } from '../../src/index.ts';
-import { SessionProvider, useSession, useSessionClient } from '../../src/react/index.ts';
+import { createSession, type SessionState } from 'tokenward';
+import { SessionProvider, useSession, useSessionClient } from 'tokenward/react';
 import { DEMO_USER, expiryText, failureText, statusText } from '../parts/example-text.ts';
 
 // The defaults, as on the main page: the same name, so the same encrypted vault and cross-tab
@@ -43,7 +43,7 @@ function SignInForm() {
     setPending(true);
     setError(null);
     try {
-      await session.login({ username: String(form.get('username')), password: String(form.get('password')) });
+      await session.login({ username: form.get('username'), password: form.get('password') });
       // Nothing to do on success: the new state re-renders App, which replaces this form.
     } catch (failure) {
       setError(failureText(failure));
@@ -57,15 +57,7 @@ function SignInForm() {
         User <input id="username" name="username" defaultValue={DEMO_USER.username} autoComplete="username" required />
       </label>
       <label>
-        Password{' '}
-        <input
-          id="password"
-          name="password"
-          type="password"
-          defaultValue={DEMO_USER.password}
-          autoComplete="current-password"
-          required
-        />
+        Password <input id="password" name="password" type="password" defaultValue={DEMO_USER.password} autoComplete="current-password" required />
       </label>
       <button id="sign-in" type="submit" className="primary" disabled={pending}>
         Sign in

@@ -230,13 +230,34 @@ export class Controls implements ServerControl {
     router.get('/stats', (_req, res) => {
       res.json(this.stats());
     });
-    router.post('/reset', action(() => this.reset()));
-    router.post('/ttl', action((b) => this.setAccessTokenTtl(Number(b.seconds))));
-    router.post('/fail-refresh', action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })));
-    router.post('/delay-refresh', action((b) => this.delayRefresh(Number(b.ms))));
-    router.post('/fail-logout', action((b) => this.failLogout((b.kind ?? null) as LogoutFailure | null)));
-    router.post('/redirect', action((b) => this.redirect(String(b.path), typeof b.to === 'string' ? b.to : null)));
-    router.post('/fail-session-check', action((b) => this.failSessionCheck((b.kind ?? null) as SessionCheckFailure | null)));
+    router.post(
+      '/reset',
+      action(() => this.reset()),
+    );
+    router.post(
+      '/ttl',
+      action((b) => this.setAccessTokenTtl(Number(b.seconds))),
+    );
+    router.post(
+      '/fail-refresh',
+      action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })),
+    );
+    router.post(
+      '/delay-refresh',
+      action((b) => this.delayRefresh(Number(b.ms))),
+    );
+    router.post(
+      '/fail-logout',
+      action((b) => this.failLogout((b.kind ?? null) as LogoutFailure | null)),
+    );
+    router.post(
+      '/redirect',
+      action((b) => this.redirect(String(b.path), typeof b.to === 'string' ? b.to : null)),
+    );
+    router.post(
+      '/fail-session-check',
+      action((b) => this.failSessionCheck((b.kind ?? null) as SessionCheckFailure | null)),
+    );
     return router;
   }
 }

@@ -18,7 +18,11 @@ export function corsAllowList(origins: readonly string[]) {
     if (!origin || !allowed.has(origin)) return next();
     res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', 'Access-Control-Expose-Headers': EXPOSED_HEADERS });
     if (req.method !== 'OPTIONS' || !req.get('access-control-request-method')) return next();
-    res.set({ 'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE', 'Access-Control-Allow-Headers': ALLOWED_HEADERS, 'Access-Control-Max-Age': '600' });
+    res.set({
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE',
+      'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+      'Access-Control-Max-Age': '600',
+    });
     res.status(204).end();
   };
 }

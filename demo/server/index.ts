@@ -106,7 +106,12 @@ function createApp(ctx: ServerContext, options: ReferenceServerOptions): Express
     res.set('Cache-Control', 'no-store'); // tokens and user data must not be cached
     next();
   };
-  app.use(['/auth', '/api'], ...(options.corsOrigins?.length ? [corsAllowList(options.corsOrigins)] : []), ...(options.controls ? [ctx.controls.recorder()] : []), noStore);
+  app.use(
+    ['/auth', '/api'],
+    ...(options.corsOrigins?.length ? [corsAllowList(options.corsOrigins)] : []),
+    ...(options.controls ? [ctx.controls.recorder()] : []),
+    noStore,
+  );
   app.use(cookieParser());
   app.use(express.json());
   app.use(issueCsrfCookie(ctx));

@@ -55,7 +55,10 @@ export class MemoryFailureLog implements FailureLog {
 export class LoginLimiter {
   private readonly limits: LoginLimits;
 
-  constructor(private readonly log: FailureLog, limits: Partial<LoginLimits> = {}) {
+  constructor(
+    private readonly log: FailureLog,
+    limits: Partial<LoginLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
   }
 

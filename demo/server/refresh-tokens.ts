@@ -19,8 +19,7 @@ export interface IssuedRefreshToken {
 }
 
 export type RotationResult =
-  | { ok: true; kind: 'rotated' | 'grace'; issued: IssuedRefreshToken }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reuse' };
+  { ok: true; kind: 'rotated' | 'grace'; issued: IssuedRefreshToken } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reuse' };
 
 export type RevokeReason = 'logout' | 'reuse' | 'relogin' | 'revoked' | 'password';
 

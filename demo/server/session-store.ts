@@ -53,7 +53,11 @@ export function settle<T>(work: () => T | Promise<T>, callback?: (err: unknown, 
 export class SqliteSessionStore extends session.Store implements SessionStore {
   private readonly q;
 
-  constructor(private readonly db: Db, private readonly defaultTtlMs: number, private readonly absoluteMs: number) {
+  constructor(
+    private readonly db: Db,
+    private readonly defaultTtlMs: number,
+    private readonly absoluteMs: number,
+  ) {
     super();
     this.q = {
       get: db.prepare<[string], { data: string; expires_at: number }>('SELECT data, expires_at FROM auth_sessions WHERE key = ?'),
@@ -123,6 +127,6 @@ export class SqliteSessionStore extends session.Store implements SessionStore {
   // Called for unmodified sessions (resave: false) to slide the idle expiry.
   override touch(sid: string, sess: Data, callback?: () => void): void {
     // express-session does pass an error argument, although its typings omit it.
-    settle(() => void this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), sessionKey(sid)), callback as Callback | undefined);
+    settle(() => void this.q.touch.run(JSON.stringify(sess), this.expiresAt(sess), sessionKey(sid)), callback);
   }
 }

@@ -1,8 +1,8 @@
 // The Vue example: the demo's session through tokenward/vue, and nothing else. Render functions
 // (`h`) rather than single-file components, so Vite builds it without @vitejs/plugin-vue.
 import { createApp, defineComponent, h, ref, type PropType } from 'vue';
-import { createSession, type SessionState } from '../../src/index.ts';
-import { createTokenwardPlugin, useSession, useSessionClient } from '../../src/vue/index.ts';
+import { createSession, type SessionState } from 'tokenward';
+import { createTokenwardPlugin, useSession, useSessionClient } from 'tokenward/vue';
 import { DEMO_USER, expiryText, failureText, statusText } from '../parts/example-text.ts';
 
 /** One state snapshot, as a prop: the children render it, only App follows the session. */
@@ -64,13 +64,7 @@ const SignInForm = defineComponent(() => {
         }),
       ]),
       h('button', { id: 'sign-in', type: 'submit', class: 'primary', disabled: pending.value }, 'Sign in'),
-      h('p', { class: 'hint' }, [
-        'Demo account: user ',
-        h('code', DEMO_USER.username),
-        ', password ',
-        h('code', DEMO_USER.password),
-        '.',
-      ]),
+      h('p', { class: 'hint' }, ['Demo account: user ', h('code', DEMO_USER.username), ', password ', h('code', DEMO_USER.password), '.']),
       error.value && h('p', { id: 'login-error', class: 'inline-error', role: 'alert' }, error.value),
     ]);
 });
@@ -93,12 +87,7 @@ const SignedIn = defineComponent({
 
     return () => [
       h('h3', ['Claims ', h('small', 'the state holds claims, never the token')]),
-      h('dl', { id: 'claims', class: 'fields' }, [
-        h('dt', 'sub'),
-        h('dd', props.state.claims?.sub),
-        h('dt', 'exp'),
-        h('dd', expiryText(props.state.claims)),
-      ]),
+      h('dl', { id: 'claims', class: 'fields' }, [h('dt', 'sub'), h('dd', props.state.claims?.sub), h('dt', 'exp'), h('dd', expiryText(props.state.claims))]),
       h('div', { class: 'actions' }, [
         h('button', { id: 'call-api', type: 'button', onClick: () => void callApi() }, ['Call ', h('code', 'GET /api/me')]),
         h('button', { id: 'logout', type: 'button', class: 'danger', onClick: () => void session.logout() }, 'Log out'),

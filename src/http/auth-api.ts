@@ -110,18 +110,26 @@ async function bodyOf(call: Call, response: Response): Promise<string> {
  */
 async function failureOf(call: Call, response: Response): Promise<TokenwardError> {
   const { status } = response;
-  const body = await response.json().catch(() => null);
-  const text = (field: string): string | undefined => (typeof body?.[field] === 'string' ? body[field] : undefined);
+  const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+  const text = (field: string): string | undefined => {
+    const value = body?.[field];
+    return typeof value === 'string' ? value : undefined;
+  };
   const oauthError = text('error');
   const oauthErrorDescription = text('error_description');
   const refused = status === 401 || (status === 400 && oauthError === 'invalid_grant');
   return new TokenwardError(
-    status === 429 ? 'rate_limited'
-    : status >= 500 || status === 408 ? 'server'
-    : call === 'logout' ? 'logout_failed'
-    : refused && call === 'login' ? 'login_failed'
-    : refused ? 'refresh_rejected'
-    : 'http',
+    status === 429
+      ? 'rate_limited'
+      : status >= 500 || status === 408
+        ? 'server'
+        : call === 'logout'
+          ? 'logout_failed'
+          : refused && call === 'login'
+            ? 'login_failed'
+            : refused
+              ? 'refresh_rejected'
+              : 'http',
     `${call} answered ${status}${oauthError ? ` ${oauthError}` : ''}${oauthErrorDescription ? `: ${oauthErrorDescription}` : ''}`,
     { status, retryAfter: status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined, oauthError, oauthErrorDescription },
   );

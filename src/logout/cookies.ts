@@ -67,12 +67,7 @@ function expireEverywhere(name: string, parents: boolean): void {
  * A selected cookie still readable afterwards is reported (a Partitioned cookie, for example,
  * or one set on a parent domain when `parents` is off).
  */
-export function expireReadableCookies(
-  filter: true | PurgeFilter,
-  keepNames: readonly string[],
-  report: (error: unknown) => void,
-  parents = false,
-): void {
+export function expireReadableCookies(filter: true | PurgeFilter, keepNames: readonly string[], report: (error: unknown) => void, parents = false): void {
   const candidates = readableCookieNames().filter((name) => !keepNames.includes(name));
   const expired = new Set<string>();
   removeSelected(

@@ -14,12 +14,7 @@ export interface PurgeFilter {
  * keeps its key, since what the app wanted is unknown and a purge must never destroy what it
  * was told to keep; the error is reported and the other keys are still handled.
  */
-export function removeSelected(
-  keys: readonly string[],
-  filter: true | PurgeFilter,
-  remove: (key: string) => void,
-  report: (error: unknown) => void,
-): void {
+export function removeSelected(keys: readonly string[], filter: true | PurgeFilter, remove: (key: string) => void, report: (error: unknown) => void): void {
   for (const key of keys) {
     if (filter !== true) {
       if (filter.prefixes && !filter.prefixes.some((prefix) => key.startsWith(prefix))) continue;

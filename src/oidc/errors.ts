@@ -3,7 +3,12 @@ import { TokenwardError, type TokenwardErrorCode, type TokenwardErrorDetails } f
 import { parseRetryAfter } from '../refresh/backoff.js';
 
 /** A TokenwardError that carries the identity provider's OAuth error (RFC 6749 §4.1.2.1, §5.2) as `oauthError` and `oauthErrorDescription`. */
-export function oauthFailure(code: TokenwardErrorCode, oauthError: string, description: string | undefined, details: TokenwardErrorDetails = {}): TokenwardError {
+export function oauthFailure(
+  code: TokenwardErrorCode,
+  oauthError: string,
+  description: string | undefined,
+  details: TokenwardErrorDetails = {},
+): TokenwardError {
   return new TokenwardError(code, description ? `${oauthError}: ${description}` : oauthError, { ...details, oauthError, oauthErrorDescription: description });
 }
 

@@ -21,7 +21,7 @@ import {
 import type { Flow, FlowContext } from '../flows/flow.js';
 import { TokenwardError } from '../errors.js';
 import { openStash } from '../storage/stash.js';
-import { parseHttpDate, parseTokenResponse, type TokenResponse, type TokenSet } from '../tokens.js';
+import { parseHttpDate, parseTokenResponse, type TokenSet } from '../tokens.js';
 import { oauthFailure, read, send } from './errors.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
 import { startPending, takePending } from './pending.js';
@@ -54,7 +54,12 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
   /** The discovery document, fetched once for the page (and again after a failure), never on a plain restore. */
   function discover(): Promise<AuthorizationServer> {
     metadata ??= send('discovery', timeout, undefined, (signal) => discoveryRequest(issuer, { ...insecure, signal })).then((response) =>
-      read('discovery', response, (r) => processDiscoveryResponse(issuer, r), () => 'http'),
+      read(
+        'discovery',
+        response,
+        (r) => processDiscoveryResponse(issuer, r),
+        () => 'http',
+      ),
     );
     metadata.catch(() => (metadata = undefined));
     return metadata;
@@ -62,7 +67,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
 
   /** The provider's token response as a TokenSet; what a refresh response leaves out (ID token, rotated refresh token) is carried over. */
   function tokensOf(result: TokenEndpointResponse, response: Response, previous?: TokenSet): TokenSet {
-    const base = parseTokenResponse(result as TokenResponse, 'bearer', {
+    const base = parseTokenResponse(result, 'bearer', {
       receivedAt: Date.now(),
       serverDate: parseHttpDate(response.headers.get('date')),
     });
@@ -142,9 +147,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
       if (!tokens.refreshToken) throw new TokenwardError('refresh_rejected', 'refresh: the provider gave no refresh token (scope offline_access?)');
       const as = await discover();
       const refreshToken = tokens.refreshToken;
-      const response = await send('refresh', timeout, signal, (signal) =>
-        refreshTokenGrantRequest(as, client, auth, refreshToken, { ...insecure, signal }),
-      );
+      const response = await send('refresh', timeout, signal, (signal) => refreshTokenGrantRequest(as, client, auth, refreshToken, { ...insecure, signal }));
       const result = await read(
         'refresh',
         response,

@@ -54,6 +54,8 @@ export function useAccessToken(): string | null {
   useEffect(() => {
     // Forget the old session's token, so that the next login starts from null rather than from it.
     if (state.status !== 'authenticated') {
+      // One extra render on sign-out is the price of never showing a token after its session.
+      // eslint-disable-next-line react-hooks/set-state-in-effect
       setToken(null);
       return;
     }

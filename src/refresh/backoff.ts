@@ -1,8 +1,14 @@
 /** Exponential backoff for transient refresh failures, in milliseconds. */
 export interface BackoffOptions {
-  /** Delay ceiling of the first retry. */
+  /**
+   * Delay ceiling of the first retry.
+   * @default 1000
+   */
   readonly base: number;
-  /** No retry waits longer than this (unless the server's Retry-After says so). */
+  /**
+   * No retry waits longer than this (unless the server's Retry-After says so).
+   * @default 60000
+   */
   readonly cap: number;
 }
 

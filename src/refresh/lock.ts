@@ -11,11 +11,6 @@ export interface RefreshLock {
   run<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
-/** For a session with no other tabs to coordinate with (SSR, Node). */
-export const noLock: RefreshLock = {
-  run: (task) => task(new AbortController().signal),
-};
-
 /**
  * A lock shared by every tab of the origin: the Web Locks API, which the browser releases by
  * itself when the holding tab closes or crashes. Every browser with `AbortSignal.any` (which
@@ -24,7 +19,8 @@ export const noLock: RefreshLock = {
  * lets go: its timers do not run); `lifetime` aborts waiting and holding.
  */
 export function createCrossTabLock(name: string, limit: number, lifetime: AbortSignal): RefreshLock {
-  if (typeof navigator === 'undefined' || !navigator.locks) return noLock;
+  // No other tabs to coordinate with (SSR, Node): the task still stops when the session is disposed.
+  if (typeof navigator === 'undefined' || !navigator.locks) return { run: (task) => task(lifetime) };
   const givenUp = () => new TokenwardError(lifetime.aborted ? 'disposed' : 'timeout', 'refresh lock given up');
   const bound = () => AbortSignal.any([AbortSignal.timeout(limit), lifetime]);
   return {
@@ -32,9 +28,11 @@ export function createCrossTabLock(name: string, limit: number, lifetime: AbortS
       const wait = bound();
       let signal: AbortSignal;
       // The DOM typings wrap the callback's promise once more; at run time it resolves to T.
-      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch((error: unknown) => {
-        throw error === wait.reason ? givenUp() : error;
-      });
+      return (navigator.locks.request(`${name}:refresh`, { signal: wait }, () => bounded(task((signal = bound())), signal, givenUp)) as Promise<T>).catch(
+        (error: unknown) => {
+          throw error === wait.reason ? givenUp() : error;
+        },
+      );
     },
   };
 }

@@ -5,16 +5,11 @@
  */
 export function onWake(handler: () => void): () => void {
   if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
-  const onVisibility = (): void => {
-    if (document.visibilityState === 'visible') handler();
-  };
-  const windowEvents = ['focus', 'online', 'pageshow'] as const;
-  for (const name of windowEvents) window.addEventListener(name, handler);
-  document.addEventListener('visibilitychange', onVisibility);
-  document.addEventListener('resume', handler);
-  return () => {
-    for (const name of windowEvents) window.removeEventListener(name, handler);
-    document.removeEventListener('visibilitychange', onVisibility);
-    document.removeEventListener('resume', handler);
-  };
+  // One signal removes every listener at once.
+  const stop = new AbortController();
+  const options = { signal: stop.signal };
+  for (const name of ['focus', 'online', 'pageshow']) window.addEventListener(name, handler, options);
+  document.addEventListener('resume', handler, options);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && handler(), options);
+  return () => stop.abort();
 }

@@ -1,6 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
-import type { JwtClaims, TokenSet } from '../tokens.js';
+import { isObject, type TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
 import type { StoredSession, Vault } from './vault.js';
 
@@ -175,24 +175,24 @@ function bindingOf(name: string, generation: number): Uint8Array<ArrayBuffer> {
 }
 
 function corrupted(message: string, cause?: unknown): TokenwardError {
-  return new TokenwardError('storage_corrupted', `stored session rejected: ${message}`, { cause });
+  return new TokenwardError('storage_corrupted', `stored session: ${message}`, { cause });
 }
 
 /** Decrypts and validates a stored session record; anything amiss rejects with `storage_corrupted`. */
 async function readRecord(name: string, record: unknown, key: unknown): Promise<StoredSession> {
   if (!isObject(record) || record.v !== FORMAT || !isGeneration(record.generation)) {
-    throw corrupted('unknown record format');
+    throw corrupted('unknown format');
   }
   const { generation } = record;
   if (record.signedOut === true) return { generation, tokens: null, owed: record.owed === true };
   const sealed = { iv: record.iv, ciphertext: record.ciphertext };
-  if (!isSealed(sealed)) throw corrupted('malformed record');
-  if (!isVaultKey(key)) throw corrupted('no vault key');
+  if (!isSealed(sealed)) throw corrupted('malformed');
+  if (!isVaultKey(key)) throw corrupted('no key');
   let plaintext: ArrayBuffer;
   try {
     plaintext = await unseal(key, sealed, bindingOf(name, generation));
   } catch (error) {
-    throw corrupted('does not decrypt: altered, moved or under another key', error);
+    throw corrupted('does not decrypt', error);
   }
   const tokens = parseTokenSet(plaintext);
   if (!tokens) throw corrupted('not a token set');
@@ -211,16 +211,12 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
   if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
   if (claims !== null && !isObject(claims)) return null;
   if (extra !== undefined && !(isObject(extra) && Object.values(extra).every((item) => typeof item == 'string'))) return null;
-  return { accessToken, refreshToken, expiresAt, issuedAt, claims: claims as JwtClaims | null, extra: extra as TokenSet['extra'] };
+  return { accessToken, refreshToken, expiresAt, issuedAt, claims, extra: extra as TokenSet['extra'] };
 }
 
 /** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */
 function generationOf(record: unknown): number {
   return isObject(record) && isGeneration(record.generation) ? record.generation : 0;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isGeneration(value: unknown): value is number {

@@ -57,7 +57,7 @@ export function openStash({ name, storage }: FlowContext, record: string): Stash
       const candidate = { iv: parts.iv, ciphertext: parts.ciphertext };
       if (!isSealed(candidate)) return undefined;
       try {
-        return JSON.parse(new TextDecoder().decode(await unseal(key, candidate, binding)));
+        return JSON.parse(new TextDecoder().decode(await unseal(key, candidate, binding))) as unknown;
       } catch {
         return undefined;
       }

@@ -3,15 +3,23 @@ import { onWake } from '../refresh/wake.js';
 
 /** The `sessionCheck` option. */
 export interface SessionCheckOptions {
-  /** Resolved against `baseUrl`, like the other endpoints. Default `/auth/session`. */
+  /**
+   * Resolved against `baseUrl`, like the other endpoints.
+   * @default '/auth/session'
+   */
   readonly endpoint?: string;
-  /** Seconds between checks while a tab is visible. Default 60. */
+  /**
+   * Seconds between checks while a tab is visible.
+   * @default 60
+   */
   readonly interval?: number;
 }
 
 /** The endpoint as an absolute URL and the interval in ms; null when off or without a server to ask. */
 export function checkSettings({ sessionCheck, baseUrl }: Pick<ResolvedOptions, 'sessionCheck' | 'baseUrl'>): { url: string; interval: number } | null {
-  return sessionCheck && baseUrl ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 } : null;
+  return sessionCheck && baseUrl
+    ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 }
+    : null;
 }
 
 /** What the check needs from the session. */
@@ -77,10 +85,13 @@ export function watchSession(options: ResolvedOptions, session: CheckedSession, 
   // Ticks on the wall-clock multiples of `interval`, the same instants in every tab.
   let timer: ReturnType<typeof setTimeout>;
   const tick = (): void => {
-    timer = setTimeout(() => {
-      if (document.visibilityState === 'visible') occasion();
-      tick();
-    }, interval - (Date.now() % interval));
+    timer = setTimeout(
+      () => {
+        if (document.visibilityState === 'visible') occasion();
+        tick();
+      },
+      interval - (Date.now() % interval),
+    );
   };
   tick();
   const stopWake = onWake(occasion);

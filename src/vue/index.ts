@@ -1,6 +1,17 @@
 // Vue bindings: a thin adapter over the public Session API, like TanStack Query's.
 // The app creates the session once and hands it to the plugin; components only read it.
-import { inject, onScopeDispose, shallowReadonly, shallowRef, ssrContextKey, type App, type InjectionKey, type ShallowRef } from 'vue';
+import {
+  getCurrentScope,
+  hasInjectionContext,
+  inject,
+  onScopeDispose,
+  shallowReadonly,
+  shallowRef,
+  ssrContextKey,
+  type App,
+  type InjectionKey,
+  type ShallowRef,
+} from 'vue';
 import { SERVER_SNAPSHOT } from '../bindings/server-snapshot.js';
 import type { LogoutReason, Session, SessionState } from '../index.js';
 
@@ -25,6 +36,7 @@ export function createTokenwardPlugin(session: Session): TokenwardPlugin {
  * (`login`, `logout`, `refresh`). Call it in `setup`, like any `inject`.
  */
 export function useSessionClient(): Session {
+  if (!hasInjectionContext()) throw new Error('tokenward/vue: useSessionClient() outside setup()');
   const session = inject(sessionKey, null);
   if (!session) throw new Error('tokenward/vue: useSessionClient() needs app.use(createTokenwardPlugin(session))');
   return session;
@@ -32,18 +44,24 @@ export function useSessionClient(): Session {
 
 /**
  * The current state snapshot as a read-only shallow ref, updated on every change and released
- * with the calling component (or effect scope). `loading` during server rendering.
+ * with the calling component (or effect scope). `loading` during server rendering. Outside any
+ * scope (a router guard, say) nothing would ever release a subscription, so there it warns and
+ * hands out the current snapshot only, as vue-query warns about its composables.
  */
 export function useSession(): Readonly<ShallowRef<SessionState>> {
   const session = useSessionClient();
   // The server has no session to follow, and never unmounts: a subscription there would leak.
   if (inject(ssrContextKey, null) !== null) return shallowReadonly(shallowRef(SERVER_SNAPSHOT));
   const state = shallowRef(session.getState());
-  onScopeDispose(
-    session.subscribe((next) => {
-      state.value = next;
-    }),
-  );
+  if (!getCurrentScope()) {
+    console.warn('tokenward/vue: useSession() outside a scope does not follow the session');
+  } else {
+    onScopeDispose(
+      session.subscribe((next) => {
+        state.value = next;
+      }),
+    );
+  }
   return shallowReadonly(state);
 }
 

@@ -19,7 +19,9 @@ let api: ReferenceServer;
 let appOrigin: string;
 
 beforeAll(async () => {
-  app = express().use(express.static(inject('fixtureDir'))).listen(0, '127.0.0.1');
+  app = express()
+    .use(express.static(inject('fixtureDir')))
+    .listen(0, '127.0.0.1');
   await new Promise((resolve) => app.once('listening', resolve));
   appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
   api = await startReferenceServer({ corsOrigins: [appOrigin], controls: true, accessTokenTtl: 30 });

@@ -15,8 +15,9 @@ describe('13.2 an API you cannot hold wrong', () => {
     const [page] = await h.newTabs(1);
     const errors = trackErrors(page!);
     const seen = await page!.evaluate(async () => {
-      const { ready, login, getState, subscribe, on, getAccessToken, refresh, http, fetch, logout, setTokens, dispose } =
-        window.tokenward.createSession({ storage: 'memory' });
+      const { ready, login, getState, subscribe, on, getAccessToken, refresh, http, fetch, logout, setTokens, dispose } = window.tokenward.createSession({
+        storage: 'memory',
+      });
       await ready;
       const states: string[] = [];
       const stop = subscribe((state) => states.push(state.status));
@@ -50,7 +51,11 @@ describe('13.2 an API you cannot hold wrong', () => {
     const outcomes = await page!.evaluate(async () => {
       const { TokenwardError, HTTPError } = window.tokenward;
       const describe = (error: unknown) =>
-        error instanceof TokenwardError ? `${error.code} ${error.status} ${error.oauthError}` : error instanceof HTTPError ? `HTTPError ${error.response.status}` : String(error);
+        error instanceof TokenwardError
+          ? `${error.code} ${error.status} ${error.oauthError}`
+          : error instanceof HTTPError
+            ? `HTTPError ${error.response.status}`
+            : String(error);
       const wrong = await window.session.login({ username: 'alice', password: 'nope' }).catch(describe);
       const malformed = await window.session.login({ user: 'alice' }).catch(describe);
       await window.session.login({ username: 'alice', password: 'wonderland' });
@@ -102,9 +107,13 @@ describe('13.1 wiring your app to your API', () => {
       const [page] = await h.newTabs(1);
       await startSessions([page!], { baseUrl: api.url });
       const message = await page!.evaluate(() =>
-        window.session.login({ username: 'alice', password: 'wonderland' }).catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`),
+        window.session
+          .login({ username: 'alice', password: 'wonderland' })
+          .catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`),
       );
-      expect(message).toBe(`network: login request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`);
+      expect(message).toBe(
+        `network: login request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`,
+      );
     } finally {
       await api.close();
     }
@@ -113,8 +122,13 @@ describe('13.1 wiring your app to your API', () => {
 
 describe('13.4 bindings that follow the session: Vue with vue-router', () => {
   /** Waits until the page shows `text`. */
-  const shows = (page: Page, text: string) => page.locator('#page').filter({ hasText: new RegExp(`^${text.replace(/[?=/]/g, '\\$&')}$`) }).waitFor({ timeout: 5_000 });
-  const go = (page: Page, path: string) => page.evaluate((path) => (window as unknown as { twRouter: { push(to: string): Promise<unknown> } }).twRouter.push(path), path);
+  const shows = (page: Page, text: string) =>
+    page
+      .locator('#page')
+      .filter({ hasText: new RegExp(`^${text.replace(/[?=/]/g, '\\$&')}$`) })
+      .waitFor({ timeout: 5_000 });
+  const go = (page: Page, path: string) =>
+    page.evaluate((path) => (window as unknown as { twRouter: { push(to: string): Promise<unknown> } }).twRouter.push(path), path);
 
   it('guards the protected route, and leaves it with the reason on logout here or in another tab', async () => {
     const context = await h.context();

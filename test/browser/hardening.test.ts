@@ -76,7 +76,7 @@ describe('1. redirects never carry credentials to an untrusted origin', () => {
 });
 
 describe('2. a failed login never desynchronises a tab', () => {
-  it('follows the other tab\'s logout at once after failed logins, and never resurrects the session', async () => {
+  it("follows the other tab's logout at once after failed logins, and never resurrects the session", async () => {
     const pages = await h.newTabs(2);
     const [a, b] = pages as [Page, Page];
     const errors = pages.map((page) => trackErrors(page));
@@ -84,7 +84,9 @@ describe('2. a failed login never desynchronises a tab', () => {
     await login(a);
     await waitForState(b, 'authenticated');
     for (const password of ['nope', 'still-nope']) {
-      expect(await b.evaluate((password) => window.session.login({ username: 'alice', password }).catch((e: { code: string }) => e.code), password)).toBe('login_failed');
+      expect(await b.evaluate((password) => window.session.login({ username: 'alice', password }).catch((e: { code: string }) => e.code), password)).toBe(
+        'login_failed',
+      );
     }
     h.server.control.redirect('/auth/login', '/elsewhere');
     expect(await outcome(b, () => window.session.login({ username: 'alice', password: 'wonderland' }))).toBe('redirect_refused');
@@ -103,7 +105,7 @@ describe('2. a failed login never desynchronises a tab', () => {
 });
 
 describe('3. messages between tabs are validated', () => {
-  it('ignores junk on the channel, and the tabs still follow each other\'s login, refresh and logout', async () => {
+  it("ignores junk on the channel, and the tabs still follow each other's login, refresh and logout", async () => {
     const pages = await h.newTabs(2);
     const [a, b] = pages as [Page, Page];
     const errors = pages.map((page) => trackErrors(page));
@@ -237,7 +239,11 @@ describe('4. every wait is bounded; no bug is mistaken for a network blip', () =
     const codes = await page.evaluate(async () => {
       const session = window.session;
       session.dispose();
-      const code = (call: () => Promise<unknown>) => call().then(() => 'resolved', (error: { code: string }) => error.code);
+      const code = (call: () => Promise<unknown>) =>
+        call().then(
+          () => 'resolved',
+          (error: { code: string }) => error.code,
+        );
       return [
         await code(() => session.getAccessToken()),
         await code(() => session.refresh()),
@@ -334,7 +340,7 @@ describe('5. a logout is never lost', () => {
       // Reads and deletions fail in this tab while the switch is on: it falls back to memory for good.
       await b.addInitScript(() => {
         for (const name of ['get', 'clear'] as const) {
-          const original = IDBObjectStore.prototype[name] as (...args: unknown[]) => IDBRequest;
+          const original = IDBObjectStore.prototype[name] as (...args: unknown[]) => IDBRequest<undefined>;
           IDBObjectStore.prototype[name] = function (this: IDBObjectStore, ...args: unknown[]) {
             if ((window as unknown as { brokenIdb?: boolean }).brokenIdb !== false) throw new DOMException('no', 'NotReadableError');
             return original.apply(this, args);

@@ -44,9 +44,7 @@ describe('logout (real Chromium, several tabs)', () => {
     await serverLoggedOut(h.server);
     for (const page of pages) {
       await waitForState(page, 'unauthenticated');
-      await expect
-        .poll(() => page.evaluate(() => window.twTest.dumpAllStorage()).then((d) => d.sessionStorage))
-        .toEqual({});
+      await expect.poll(() => page.evaluate(() => window.twTest.dumpAllStorage()).then((d) => d.sessionStorage)).toEqual({});
       const dump = await page.evaluate(() => window.twTest.dumpAllStorage());
       expect(dump.localStorage).toEqual({ 'prefs:theme': 'dark' });
       expect(dump.cookies).toBe('');
@@ -97,7 +95,12 @@ describe('logout (real Chromium, several tabs)', () => {
         await login(loggerOut);
         await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
       }
-      const refreshing = refresher.evaluate(() => window.session.refresh().then(() => 'resolved', (e: { code: string }) => e.code));
+      const refreshing = refresher.evaluate(() =>
+        window.session.refresh().then(
+          () => 'resolved',
+          (e: { code: string }) => e.code,
+        ),
+      );
       await expect.poll(() => h.server.control.stats().requests.some((r) => r.path === '/auth/refresh' && r.status === 0)).toBe(true);
       await loggerOut.evaluate(() => window.session.logout());
       expect(await refreshing).not.toBe('resolved');
@@ -110,7 +113,8 @@ describe('logout (real Chromium, several tabs)', () => {
       }
     }
     h.server.control.delayRefresh(0);
-    for (const page of pages) expect((await eventsOf(page)).filter((line) => line === 'login:other-tab' || line.startsWith('logout')).length).toBeGreaterThan(0);
+    for (const page of pages)
+      expect((await eventsOf(page)).filter((line) => line === 'login:other-tab' || line.startsWith('logout')).length).toBeGreaterThan(0);
   });
 
   for (const failure of ['500', 'hang', 'drop'] as const) {

@@ -59,7 +59,10 @@ describe('two reference-server processes sharing one Redis (real Chromium, one o
           const failed: string[] = [];
           const end = Date.now() + 11_000;
           while (Date.now() < end) {
-            const status = await window.session.fetch('/api/me').then((r) => r.status, (e: unknown) => String(e));
+            const status = await window.session.fetch('/api/me').then(
+              (r) => r.status,
+              (e: unknown) => String(e),
+            );
             if (status !== 200) failed.push(String(status));
             await new Promise((resolve) => setTimeout(resolve, 50));
           }
@@ -68,8 +71,15 @@ describe('two reference-server processes sharing one Redis (real Chromium, one o
       ),
     );
     const counters = await c.counters();
-    const refreshedBy = new Set(c.proxy.served.slice(servedBefore).filter((s) => s.path === '/auth/refresh').map((s) => s.backend));
-    console.log(`two processes, 8 tabs, 11 s: ${counters.refreshCalls} refresh calls for ${counters.rotations} rotations, ${counters.reuseDetections} reuse detections`);
+    const refreshedBy = new Set(
+      c.proxy.served
+        .slice(servedBefore)
+        .filter((s) => s.path === '/auth/refresh')
+        .map((s) => s.backend),
+    );
+    console.log(
+      `two processes, 8 tabs, 11 s: ${counters.refreshCalls} refresh calls for ${counters.rotations} rotations, ${counters.reuseDetections} reuse detections`,
+    );
     for (const result of results) expect(result).toEqual({ failed: [], status: 'authenticated' });
     expect(refreshedBy).toEqual(new Set([0, 1])); // both processes rotated this family
     expect(counters.reuseDetections).toBe(0);
@@ -97,7 +107,12 @@ describe('two reference-server processes sharing one Redis (real Chromium, one o
     expect((await other.stats()).reuseDetections).toBe(1);
 
     // The family is dead on both processes: the tab's current token no longer refreshes, and it signs out.
-    const outcome = await page.evaluate(() => window.session.refresh().then(() => 'refreshed', (e: { code: string }) => e.code));
+    const outcome = await page.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (e: { code: string }) => e.code,
+      ),
+    );
     expect(outcome).not.toBe('refreshed');
     await waitForState(page, 'unauthenticated');
     expect(await eventsOf(page)).toContain('logout:refresh-rejected');
@@ -142,7 +157,12 @@ describe('two reference-server processes sharing one Redis (real Chromium, one o
     c.proxy.nextTo('/auth/refresh', 0);
     await victim.control('delay-refresh', { ms: 10_000 });
 
-    const cut = page.evaluate(() => window.session.refresh().then(() => 'refreshed', (e: { code: string }) => e.code));
+    const cut = page.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (e: { code: string }) => e.code,
+      ),
+    );
     await expect.poll(async () => (await victim.stats()).refreshCalls, { interval: 20 }).toBe(1);
     await victim.kill();
     expect(await cut).not.toBe('refreshed'); // the proxy answered 502: the refresh failed, transiently

@@ -166,7 +166,12 @@ describe('tokenward/oidc refresh failures', () => {
     await h.start([page!], { backoff: { base: 200, cap: 1000 } });
     await signIn(page!, h, { backoff: { base: 200, cap: 1000 } });
     h.provider.failToken(failure);
-    const failed = await page!.evaluate(() => window.session.refresh().then(() => 'refreshed', (error: { code: string }) => error.code));
+    const failed = await page!.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (error: { code: string }) => error.code,
+      ),
+    );
     expect(failed).toBe(failure === '500' ? 'server' : 'network');
     expect(await page!.evaluate(() => window.session.getState().status)).toBe('authenticated');
     h.provider.failToken('none');
@@ -183,14 +188,18 @@ describe('tokenward/oidc refresh failures', () => {
     await h.start([page!]);
     await signIn(page!, h);
     await h.provider.revokeAllGrants();
-    const outcome = await page!.evaluate(() => window.session.refresh().then(() => 'refreshed', (error: { code: string }) => error.code));
+    const outcome = await page!.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (error: { code: string }) => error.code,
+      ),
+    );
     expect(outcome).toBe('refresh_rejected');
     await waitForState(page!, 'unauthenticated');
     expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
     expect(h.provider.stats().invalidGrants).toBe(1);
   });
 });
-
 
 describe('tokenward/oidc across tabs', () => {
   it('keeps 8 busy tabs signed in over 5+ token lifetimes with one provider refresh per rotation and no invalid_grant', async () => {
@@ -210,7 +219,10 @@ describe('tokenward/oidc across tabs', () => {
             let ok = 0;
             const end = Date.now() + runFor;
             while (Date.now() < end) {
-              const status = await window.session.fetch(`${api}/me`).then((r) => r.status, (e: unknown) => String(e));
+              const status = await window.session.fetch(`${api}/me`).then(
+                (r) => r.status,
+                (e: unknown) => String(e),
+              );
               if (status === 200) ok++;
               else failed.push(String(status));
               await new Promise((resolve) => setTimeout(resolve, 150));

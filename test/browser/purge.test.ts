@@ -66,7 +66,7 @@ describe('purgeClientStorage', () => {
         new Promise<void>((resolve, reject) => {
           const open = indexedDB.open(name, 1);
           open.onupgradeneeded = () => open.result.createObjectStore('items');
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('open failed'));
           open.onsuccess = () => {
             const db = open.result;
             const tx = db.transaction('items', 'readwrite');
@@ -75,7 +75,7 @@ describe('purgeClientStorage', () => {
               db.close();
               resolve();
             };
-            tx.onerror = () => reject(tx.error);
+            tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
           };
         }),
       name,
@@ -97,8 +97,7 @@ describe('purgeClientStorage', () => {
 
   const dump = (page: Page) => page.evaluate(() => window.twTest.dumpAllStorage());
   // Names only, without opening them: an open would wait behind a pending deletion.
-  const databaseNames = (page: Page) =>
-    page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
+  const databaseNames = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
   const cacheNames = async (page: Page) => [...new Set((await dump(page)).caches.map((entry) => entry.cache))].sort();
 
   it('clears web storage, IndexedDB, Cache Storage and readable cookies, each tab its own sessionStorage', async () => {
@@ -277,7 +276,7 @@ describe('purgeClientStorage', () => {
             (window as HolderWindow).held = open.result;
             resolve();
           };
-          open.onerror = () => reject(open.error);
+          open.onerror = () => reject(open.error ?? new Error('open failed'));
         }),
     );
     await seedWebStorage(a.page, 'localStorage', { 'app-cart': '3 items' });

@@ -111,7 +111,9 @@ describe('session check (real Chromium, two devices)', () => {
     const occasions = await Promise.all(device.tabs.map((tab) => tab.evaluate(() => (window as unknown as { occasions: number }).occasions)));
     // Per browser: each focus is one occasion, and 'online' (heard by every tab) is one more.
     const focuses = occasions.reduce((x, y) => x + y, 0) - device.tabs.length;
-    console.log(`[session-check] 4 visible tabs, ${intervals} intervals of 1 s: ${checks} checks (${focuses} focus events, 1 coming online; wake-up events heard in the tabs: ${occasions.join(', ')})`);
+    console.log(
+      `[session-check] 4 visible tabs, ${intervals} intervals of 1 s: ${checks} checks (${focuses} focus events, 1 coming online; wake-up events heard in the tabs: ${occasions.join(', ')})`,
+    );
     expect(checks).toBeLessThanOrEqual(intervals + focuses + 1);
     for (const tab of device.tabs) expect(await logouts(tab)).toEqual([]);
   });
@@ -152,7 +154,9 @@ describe('session check (real Chromium, two devices)', () => {
     for (const kind of ['500', 'hang', 'drop'] as const) {
       h.server.control.failSessionCheck(kind);
       const since = Date.now();
-      await expect.poll(() => h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      await expect
+        .poll(() => h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since).length, { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(2);
     }
     h.server.control.failSessionCheck(null);
     await checksAnswered(200, Date.now());

@@ -56,7 +56,10 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
           let ok = 0;
           const end = Date.now() + 11_000;
           while (Date.now() < end) {
-            const status = await window.session.fetch('/api/me').then((r) => r.status, (e: unknown) => String(e));
+            const status = await window.session.fetch('/api/me').then(
+              (r) => r.status,
+              (e: unknown) => String(e),
+            );
             if (status === 200) ok++;
             else failed.push(String(status));
             await new Promise((resolve) => setTimeout(resolve, 50));

@@ -237,7 +237,11 @@ describe('encrypted vault', () => {
 
     for (const dump of [afterLogin, afterRefresh]) {
       // Not vacuous: the session is stored, as ciphertext beside its key.
-      expect(vaultRecords(dump).map((record) => record.key).sort()).toEqual(['key', 'session']);
+      expect(
+        vaultRecords(dump)
+          .map((record) => record.key)
+          .sort(),
+      ).toEqual(['key', 'session']);
       const everything = JSON.stringify(dump);
       for (const secret of secretsIn(first.access_token, first.refresh_token, second.access_token, second.refresh_token)) {
         expect(everything).not.toContain(secret);
@@ -258,7 +262,12 @@ describe('encrypted vault', () => {
       if (!(key instanceof CryptoKey)) return null;
       const formats = ['raw', 'jwk'] as const;
       const exports = await Promise.all(
-        formats.map((format) => crypto.subtle.exportKey(format, key).then(() => 'exported', (error: DOMException) => error.name)),
+        formats.map((format) =>
+          crypto.subtle.exportKey(format, key).then(
+            () => 'exported',
+            (error: DOMException) => error.name,
+          ),
+        ),
       );
       return { extractable: key.extractable, algorithm: key.algorithm, usages: [...key.usages].sort(), exports };
     }, NAME);
@@ -285,7 +294,9 @@ describe('encrypted vault', () => {
 
     // The wipe finishes after `ready`: wait until only the signed-out marker is left, key gone.
     await expect
-      .poll(async () => vaultRecords(await dumpAllStorage(page), victim).map((record) => [record.key, JSON.parse(record.value).signedOut]))
+      .poll(async () =>
+        vaultRecords(await dumpAllStorage(page), victim).map((record) => [record.key, (JSON.parse(record.value) as { signedOut?: boolean }).signedOut]),
+      )
       .toEqual([['session', true]]);
     // Clean means usable: the next login works and is stored again.
     await login(page);
@@ -308,9 +319,7 @@ describe('encrypted vault', () => {
     await page.evaluate(() => window.session.refresh());
     const me = await page.evaluate(async () => (await window.session.http.get(new URL('/api/me', location.href))).json());
     expect(me).toMatchObject({ user: 'alice' });
-    expect((await seen(page)).filter((event) => event.name === 'error')).toEqual([
-      { name: 'error', code: 'storage_unavailable', reason: null },
-    ]);
+    expect((await seen(page)).filter((event) => event.name === 'error')).toEqual([{ name: 'error', code: 'storage_unavailable', reason: null }]);
 
     // Never plaintext instead: a tab of the same origin with a working IndexedDB finds nothing.
     const dump = await dumpAllStorage(await h.newTab(context));
@@ -334,14 +343,16 @@ describe('encrypted vault', () => {
     await gotoIndex(page, h.pageUrl);
     await startSession(page);
     await login(page);
-    expect(vaultRecords(await dumpAllStorage(page)).map((record) => record.key).sort()).toEqual(['key', 'session']);
+    expect(
+      vaultRecords(await dumpAllStorage(page))
+        .map((record) => record.key)
+        .sort(),
+    ).toEqual(['key', 'session']);
 
     await page.evaluate(() => (window.vaultTestRefuseWrites = true));
     await page.evaluate(() => window.session.refresh());
     expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
-    expect((await seen(page)).filter((event) => event.name === 'error')).toEqual([
-      { name: 'error', code: 'storage_unavailable', reason: null },
-    ]);
+    expect((await seen(page)).filter((event) => event.name === 'error')).toEqual([{ name: 'error', code: 'storage_unavailable', reason: null }]);
     // The session written before the failure must not outlive the logout that can no longer reach it.
     await expect.poll(async () => vaultRecords(await dumpAllStorage(page))).toEqual([]);
     expect(errors).toEqual([]);
@@ -366,7 +377,7 @@ describe('encrypted vault', () => {
 
     // Once the server answered the logout, the marker owes it nothing.
     await expect
-      .poll(async () => vaultRecords(await dumpAllStorage(page)).map((record) => [record.key, JSON.parse(record.value)]))
+      .poll(async () => vaultRecords(await dumpAllStorage(page)).map((record) => [record.key, JSON.parse(record.value) as unknown]))
       .toEqual([['session', { v: 1, generation: expect.any(Number), signedOut: true }]]);
     await page.reload();
     expect(await startSession(page)).toBe('unauthenticated');
@@ -440,7 +451,7 @@ describe('encrypted vault', () => {
     await refreshed;
 
     const records = vaultRecords(await dumpAllStorage(tabB));
-    expect(records.map((record) => [record.key, JSON.parse(record.value).signedOut])).toEqual([['session', true]]);
+    expect(records.map((record) => [record.key, (JSON.parse(record.value) as { signedOut?: boolean }).signedOut])).toEqual([['session', true]]);
     await tabA.reload();
     expect(await startSession(tabA)).toBe('unauthenticated');
   });
@@ -460,7 +471,10 @@ describe('encrypted vault', () => {
       const io = await page.evaluate(async (runs) => {
         const { createEncryptedVault, idbKeyval } = window.twVault;
         const part = (bytes: number) =>
-          btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+          btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(bytes))))
+            .replace(/\+/g, '-')
+            .replace(/\//g, '_')
+            .replace(/=+$/, '');
         const now = Date.now();
         const claims = { sub: 'alice', sid: part(16), iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 };
         // The shape and size of what the reference server issues.

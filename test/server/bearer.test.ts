@@ -63,7 +63,10 @@ describe('login', () => {
 
   it('rejects wrong credentials with 401 invalid_credentials and a malformed body with 400', async () => {
     const client = new Client(server.url);
-    for (const json of [{ username: 'alice', password: 'nope' }, { username: 'bob', password: 'wonderland' }]) {
+    for (const json of [
+      { username: 'alice', password: 'nope' },
+      { username: 'bob', password: 'wonderland' },
+    ]) {
       const res = await client.post('/auth/login', { json });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'invalid_credentials' });

@@ -68,7 +68,11 @@ describe('failRefresh', () => {
     await expect(client.post('/auth/refresh').then((r) => r.text())).rejects.toThrow(TypeError);
     expect((await client.post('/auth/refresh')).status).toBe(200);
     // The recorder fills in a status on 'finish', which may come just after the client has the answer.
-    const statuses = () => server.control.stats().requests.filter((r) => r.path === '/auth/refresh').map((r) => r.status);
+    const statuses = () =>
+      server.control
+        .stats()
+        .requests.filter((r) => r.path === '/auth/refresh')
+        .map((r) => r.status);
     await until(() => statuses()[1] !== 0);
     expect(statuses()).toEqual([0, 200]);
   });
@@ -190,7 +194,17 @@ describe('setAccessTokenTtl, stats and reset', () => {
     server.control.failLogout('500');
     server.control.delayRefresh(10_000);
     server.control.reset();
-    expect(server.control.stats()).toEqual({ loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, sessionChecks: 0, requests: [] });
+    expect(server.control.stats()).toEqual({
+      loginCalls: 0,
+      refreshCalls: 0,
+      rotations: 0,
+      reuseDetections: 0,
+      logoutCalls: 0,
+      apiCalls: 0,
+      api401s: 0,
+      sessionChecks: 0,
+      requests: [],
+    });
     const again = await loggedIn();
     expect((await again.post('/auth/refresh')).status).toBe(200); // switches and delay are off
     expect((await again.post('/auth/logout')).status).toBe(204);
@@ -206,7 +220,10 @@ describe('setAccessTokenTtl, stats and reset', () => {
 
 describe('HTTP control endpoints', () => {
   const control = (path: string, body?: unknown) =>
-    fetch(`${server.url}/__test__/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(
+      `${server.url}/__test__/${path}`,
+      body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
 
   it('drive the same switches as the in-process control', async () => {
     const client = await loggedIn();
@@ -237,7 +254,13 @@ describe('HTTP control endpoints', () => {
   });
 
   it('answer 400 to bad arguments', async () => {
-    for (const [path, body] of [['fail-refresh', { count: 1, kind: 'teapot' }], ['fail-refresh', { kind: '500' }], ['ttl', {}], ['delay-refresh', { ms: -5 }], ['fail-logout', { kind: 'html' }]] as const) {
+    for (const [path, body] of [
+      ['fail-refresh', { count: 1, kind: 'teapot' }],
+      ['fail-refresh', { kind: '500' }],
+      ['ttl', {}],
+      ['delay-refresh', { ms: -5 }],
+      ['fail-logout', { kind: 'html' }],
+    ] as const) {
       const res = await control(path, body);
       expect(res.status, path).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'invalid_request' });

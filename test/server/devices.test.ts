@@ -20,7 +20,10 @@ async function device(who = alice, path = '/auth/login', headers: Record<string,
 }
 
 function sessionRow(client: Client): { data: string; expires_at: number } | undefined {
-  return db.query<{ data: string; expires_at: number }>('SELECT data, expires_at FROM auth_sessions WHERE key = ?', sessionKey(sessionId(client.jar.get('connect.sid')!)))[0];
+  return db.query<{ data: string; expires_at: number }>(
+    'SELECT data, expires_at FROM auth_sessions WHERE key = ?',
+    sessionKey(sessionId(client.jar.get('connect.sid')!)),
+  )[0];
 }
 
 interface Listed {

@@ -70,7 +70,10 @@ describe('secrets', () => {
         expect((await new Client(envServer.url).get('/api/me', { bearer: forged })).status).toBe(200);
       });
     } finally {
-      for (const [name, value] of [['JWT_SECRET', saved.jwt], ['SESSION_SECRET', saved.session]] as const) {
+      for (const [name, value] of [
+        ['JWT_SECRET', saved.jwt],
+        ['SESSION_SECRET', saved.session],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -109,7 +112,7 @@ describe('login', () => {
     expect(turned).toBe(true);
   });
 
-  it('in the same browser revokes that browser\'s previous refresh family', async () => {
+  it("in the same browser revokes that browser's previous refresh family", async () => {
     const client = new Client(server.url);
     const first = await client.login();
     const oldRefresh = client.jar.get('tw_refresh')!;
@@ -136,7 +139,10 @@ describe('absolute session lifetime', () => {
       expect(setCookies(await bearer.post('/auth/refresh')).get('tw_refresh')?.attributes['max-age']).toBe('1');
       expect((await cookie.post('/auth/cookie/refresh')).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 1_100)); // nothing to wait for but the clock
-      for (const [client, path] of [[bearer, '/auth/refresh'], [cookie, '/auth/cookie/refresh']] as const) {
+      for (const [client, path] of [
+        [bearer, '/auth/refresh'],
+        [cookie, '/auth/cookie/refresh'],
+      ] as const) {
         expect((await client.post(path)).status).toBe(401);
         expect((await client.get('/auth/session')).status).toBe(401);
       }

@@ -158,8 +158,14 @@ export function tempDatabase(): TempDatabase {
   const open = () => (db ??= new Database(file, { fileMustExist: true }));
   return {
     file,
-    query: <T>(sql: string, ...params: unknown[]) => open().prepare(sql).all(...params) as T[],
-    run: (sql: string, ...params: unknown[]) => void open().prepare(sql).run(...params),
+    query: <T>(sql: string, ...params: unknown[]) =>
+      open()
+        .prepare(sql)
+        .all(...params) as T[],
+    run: (sql: string, ...params: unknown[]) =>
+      void open()
+        .prepare(sql)
+        .run(...params),
     cleanup: () => {
       db?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -48,11 +48,11 @@ const session = (user: string, device: string, createdAt = Date.now(), idleMs = 
   ({ cookie: { originalMaxAge: idleMs, expires: new Date(Date.now() + idleMs) }, user, device, createdAt, lastSeen: createdAt, label: device }) as SessionData;
 
 const save = (stores: Stores, sid: string, data: SessionData) =>
-  new Promise<void>((resolve, reject) => stores.sessions.set(sid, data, (err) => (err ? reject(err) : resolve())));
+  new Promise<void>((resolve, reject) => stores.sessions.set(sid, data, (err) => (err ? reject(err as Error) : resolve())));
 const load = (stores: Stores, sid: string) =>
-  new Promise<SessionData | null | undefined>((resolve, reject) => stores.sessions.get(sid, (err, data) => (err ? reject(err) : resolve(data))));
+  new Promise<SessionData | null | undefined>((resolve, reject) => stores.sessions.get(sid, (err, data) => (err ? reject(err as Error) : resolve(data))));
 const destroy = (stores: Stores, sid: string) =>
-  new Promise<void>((resolve, reject) => stores.sessions.destroy(sid, (err) => (err ? reject(err) : resolve())));
+  new Promise<void>((resolve, reject) => stores.sessions.destroy(sid, (err) => (err ? reject(err as Error) : resolve())));
 
 describe.each(BACKENDS)('%s stores', (_name, backing) => {
   /** Two instances ("processes") on one fresh backing store, closed after the test. */
@@ -99,7 +99,11 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
 
   it('revokes one family, or all of a user but one, for every process', () =>
     twoProcesses({}, async (a, b) => {
-      const [one, two, three] = [await a.refreshTokens.startFamily('alice'), await a.refreshTokens.startFamily('alice'), await a.refreshTokens.startFamily('alice')];
+      const [one, two, three] = [
+        await a.refreshTokens.startFamily('alice'),
+        await a.refreshTokens.startFamily('alice'),
+        await a.refreshTokens.startFamily('alice'),
+      ];
       const bob = await a.refreshTokens.startFamily('bob');
       await b.refreshTokens.revokeFamily(one.familyId, 'logout');
       expect(await a.refreshTokens.rotate(one.token)).toEqual({ ok: false, reason: 'revoked' });

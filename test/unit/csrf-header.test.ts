@@ -28,7 +28,13 @@ describe('CSRF token from a response header', () => {
   it('sends the token the latest login or refresh answer carried, on the auth calls and on unsafe API requests', async () => {
     const csrf = { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' };
     const tokens = csrfSource(csrf);
-    const options = { baseUrl, csrf, mode: 'bearer' as const, timeout: 2_000, endpoints: { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' } };
+    const options = {
+      baseUrl,
+      csrf,
+      mode: 'bearer' as const,
+      timeout: 2_000,
+      endpoints: { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' },
+    };
     const api = createAuthApi(options, tokens);
     const fetchWithSession = createAuthFetch({
       mode: 'bearer',

@@ -7,7 +7,12 @@ import { read } from '../../src/oidc/errors.ts';
 
 const as: AuthorizationServer = { issuer: 'https://id.example.com', token_endpoint: 'https://id.example.com/token' };
 const refreshed = (response: Response) =>
-  read('refresh', response, (r) => processRefreshTokenResponse(as, { client_id: 'spa' }, r), (error) => (error === 'invalid_grant' ? 'refresh_rejected' : 'http'));
+  read(
+    'refresh',
+    response,
+    (r) => processRefreshTokenResponse(as, { client_id: 'spa' }, r),
+    (error) => (error === 'invalid_grant' ? 'refresh_rejected' : 'http'),
+  );
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
@@ -26,7 +31,11 @@ describe('provider answers', () => {
     ['a 503 with an OAuth body', () => json(503, { error: 'temporarily_unavailable' }), 'server'],
     ['a 500 HTML page', () => new Response('<html>oops</html>', { status: 500 }), 'server'],
     ['a 429', () => json(429, {}, { 'retry-after': '7' }), 'rate_limited'],
-    ['a 200 HTML page (a proxy)', () => new Response('<html>a proxy page</html>', { status: 200, headers: { 'content-type': 'text/html' } }), 'invalid_response'],
+    [
+      'a 200 HTML page (a proxy)',
+      () => new Response('<html>a proxy page</html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+      'invalid_response',
+    ],
     ['a 403 without an OAuth body', () => new Response('forbidden', { status: 403 }), 'http'],
   ])('%s is %s: kept and retried, never a logout', async (_label, response, code) => {
     await expect(refreshed(response())).rejects.toMatchObject({ code });

@@ -22,13 +22,7 @@ describe('domainVariants', () => {
   });
 
   it('adds each parent domain when asked, but not the top-level label', () => {
-    expect(domainVariants('app.example.com', true)).toEqual([
-      undefined,
-      'app.example.com',
-      '.app.example.com',
-      'example.com',
-      '.example.com',
-    ]);
+    expect(domainVariants('app.example.com', true)).toEqual([undefined, 'app.example.com', '.app.example.com', 'example.com', '.example.com']);
   });
 
   it('has only host-only cookies for a single label or an IP address', () => {

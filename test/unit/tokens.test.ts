@@ -83,9 +83,7 @@ describe('parseTokenResponse: shape validation', () => {
     // A valid JWT exp must not rescue a malformed expires_in: the server said something, and it is wrong.
     const body = { access_token: jwt({ exp: RECEIVED_AT / 1000 + 600 }), expires_in: expiresIn };
     expect(rejection(() => parseTokenResponse(body, 'bearer', { receivedAt: RECEIVED_AT })).code).toBe('invalid_response');
-    expect(rejection(() => parseTokenResponse({ expires_in: expiresIn }, 'cookie', { receivedAt: RECEIVED_AT })).code).toBe(
-      'invalid_response',
-    );
+    expect(rejection(() => parseTokenResponse({ expires_in: expiresIn }, 'cookie', { receivedAt: RECEIVED_AT })).code).toBe('invalid_response');
   });
 
   it('accepts a fractional expires_in', () => {
@@ -154,9 +152,7 @@ describe('parseTokenResponse: expiry', () => {
   it('rejects a JWT that had already expired when it arrived', () => {
     const serverNow = RECEIVED_AT;
     const body = { access_token: jwt({ exp: serverNow / 1000 - 1 }) };
-    expect(rejection(() => parseTokenResponse(body, 'bearer', { receivedAt: RECEIVED_AT, serverDate: serverNow })).code).toBe(
-      'invalid_response',
-    );
+    expect(rejection(() => parseTokenResponse(body, 'bearer', { receivedAt: RECEIVED_AT, serverDate: serverNow })).code).toBe('invalid_response');
   });
 
   it('rejects a JWT that looks valid on a slow client clock but had expired by the server clock', () => {
@@ -172,9 +168,7 @@ describe('parseTokenResponse: expiry', () => {
     ['a JWT without exp', jwt({ sub: 'u1' })],
     ['a JWT whose exp is a string', jwt({ exp: '1900000000' })],
   ])('rejects %s without expires_in: nothing says when it ends', (_name, accessToken) => {
-    expect(rejection(() => parseTokenResponse({ access_token: accessToken }, 'bearer', { receivedAt: RECEIVED_AT })).code).toBe(
-      'invalid_response',
-    );
+    expect(rejection(() => parseTokenResponse({ access_token: accessToken }, 'bearer', { receivedAt: RECEIVED_AT })).code).toBe('invalid_response');
   });
 });
 

@@ -13,7 +13,7 @@ export function onLogin(handler: (username: string, password: string) => unknown
   document.querySelector('#login')?.addEventListener('submit', (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    void handler(String(form.get('username')), String(form.get('password')));
+    void handler(form.get('username') as string, form.get('password') as string);
   });
 }
 

@@ -19,7 +19,7 @@ export async function setup(): Promise<HotContender> {
   const idToken = fakeJwt({ ...claims, name: 'Bench User', email: 'bench@example.com' });
   const [header, payload, signature] = idToken.split('.');
   const user = { sub: claims.sub, name: 'Bench User', email: 'bench@example.com' };
-  cache.set(`@@auth0spajs@@::${clientId}::@@user@@`, {
+  void cache.set(`@@auth0spajs@@::${clientId}::@@user@@`, {
     id_token: idToken,
     decodedToken: {
       encoded: { header, payload, signature },
@@ -28,7 +28,7 @@ export async function setup(): Promise<HotContender> {
       user,
     },
   });
-  cache.set(`@@auth0spajs@@::${clientId}::${audience}::${scope}`, {
+  void cache.set(`@@auth0spajs@@::${clientId}::${audience}::${scope}`, {
     body: { access_token: accessToken, token_type: 'Bearer', expires_in: LONG_LIFETIME, scope, audience, client_id: clientId },
     expiresAt: claims.exp,
   });

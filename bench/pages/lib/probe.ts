@@ -39,7 +39,7 @@ if (cookie?.get && cookie.set) {
     ...cookie,
     get(this: Document) {
       counts.cookies++;
-      return get.call(this);
+      return get.call(this) as string;
     },
     set(this: Document, value: string) {
       counts.cookies++;

@@ -6,7 +6,10 @@ import type { FailureLog } from '../rate-limit.ts';
 import type { Redis } from './client.ts';
 
 export class RedisFailureLog implements FailureLog {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async since(key: string, since: number): Promise<number[]> {
     const entries = await this.redis.zRangeByScoreWithScores(`${this.prefix}lf:${key}`, `(${since}`, '+inf');
@@ -16,7 +19,10 @@ export class RedisFailureLog implements FailureLog {
   async add(keys: string[], now: number, windowMs: number): Promise<void> {
     const batch = this.redis.multi();
     for (const key of keys.map((k) => `${this.prefix}lf:${k}`)) {
-      batch.zAdd(key, { score: now, value: randomUUID() }).zRemRangeByScore(key, '-inf', now - windowMs).pExpire(key, windowMs);
+      batch
+        .zAdd(key, { score: now, value: randomUUID() })
+        .zRemRangeByScore(key, '-inf', now - windowMs)
+        .pExpire(key, windowMs);
     }
     await batch.exec();
   }

@@ -114,7 +114,11 @@ export class RedisRefreshTokens implements RefreshTokenStore {
     const now = Date.now();
     const successor = newToken();
     const { graceWindowMs, refreshTtlMs, absoluteMs } = this.settings;
-    const reply = (await ROTATE.run(this.redis, [this.key('t', hashToken(token))], [now, hashToken(successor), refreshTtlMs, absoluteMs, graceWindowMs, this.prefix])) as string[];
+    const reply = (await ROTATE.run(
+      this.redis,
+      [this.key('t', hashToken(token))],
+      [now, hashToken(successor), refreshTtlMs, absoluteMs, graceWindowMs, this.prefix],
+    )) as string[];
     const [outcome, familyId = '', user = '', , last = ''] = reply;
     switch (outcome) {
       case 'rotated': {

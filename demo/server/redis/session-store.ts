@@ -61,7 +61,11 @@ export class RedisSessionStore extends RedisStore implements SessionStore {
   private async remove(user: string, entries: { key: string; data: SessionData }[]): Promise<SessionData[]> {
     const removed: SessionData[] = [];
     for (const { key, data } of entries) if ((await this.redis.del(this.prefix + key)) === 1) removed.push(data);
-    if (entries.length) await this.redis.sRem(this.userSet(user), entries.map((entry) => entry.key));
+    if (entries.length)
+      await this.redis.sRem(
+        this.userSet(user),
+        entries.map((entry) => entry.key),
+      );
     return removed;
   }
 
@@ -70,16 +74,27 @@ export class RedisSessionStore extends RedisStore implements SessionStore {
   }
 
   async destroyDevice(user: string, device: string): Promise<SessionData | null> {
-    const [removed = null] = await this.remove(user, (await this.entries(user)).filter((entry) => entry.data.device === device));
+    const [removed = null] = await this.remove(
+      user,
+      (await this.entries(user)).filter((entry) => entry.data.device === device),
+    );
     return removed;
   }
 
   async destroyAllOf(user: string, keep: string | null = null): Promise<SessionData[]> {
-    return this.remove(user, (await this.entries(user)).filter((entry) => entry.data.device !== keep));
+    return this.remove(
+      user,
+      (await this.entries(user)).filter((entry) => entry.data.device !== keep),
+    );
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): Promise<void> {
-    return new Promise((done) => settle(() => this.read(sid), (err, sess) => done(void callback(err, sess))));
+    return new Promise((done) =>
+      settle(
+        () => this.read(sid),
+        (err, sess) => done(void callback(err, sess)),
+      ),
+    );
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): Promise<void> {

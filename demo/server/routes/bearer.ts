@@ -38,10 +38,10 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
   router.post('/refresh', async (req, res) => {
     if (!beginRefresh(ctx, req, res)) return; // failure switches, then the CSRF check
 
-    const cookie: unknown = req.cookies?.[namesFor(ctx, req).refresh];
+    const cookie: unknown = (req.cookies as Record<string, unknown> | undefined)?.[namesFor(ctx, req).refresh];
     const bodyToken: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
     const fromCookie = typeof cookie === 'string' && cookie !== '';
-    const token = fromCookie ? (cookie as string) : typeof bodyToken === 'string' ? bodyToken : '';
+    const token = fromCookie ? cookie : typeof bodyToken === 'string' ? bodyToken : '';
     if (!token) return invalidGrant(res);
 
     // Rotation happens when the response is sent, after any delay: a client that

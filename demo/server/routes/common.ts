@@ -62,7 +62,7 @@ async function familiesOf(ctx: ServerContext, req: Request): Promise<Set<string>
  * old session (whose id an attacker may have planted) is deleted from the store.
  */
 function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.regenerate((err: Error | undefined) => (err ? reject(err) : resolve())));
 }
 
 /**
@@ -105,7 +105,7 @@ export function beginRefresh(ctx: ServerContext, req: Request, res: Response): b
 }
 
 function destroySession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => req.session.destroy((err: Error | undefined) => (err ? reject(err) : resolve())));
 }
 
 /**

@@ -126,10 +126,8 @@ export async function waitForState(
     return (await handle.jsonValue()) as SessionState;
   } catch (error) {
     // A bare "Timeout 10000ms exceeded" says nothing; the state we got stuck in says a lot.
-    const last = await page
-      .evaluate(`JSON.stringify(window[${name}]?.getState?.())`)
-      .catch(() => 'unavailable (page closed?)');
-    throw new Error(`waitForState(${typeof want === 'function' ? predicate : want}) failed; last state: ${last}`, {
+    const last = await page.evaluate(`JSON.stringify(window[${name}]?.getState?.())`).catch(() => 'unavailable (page closed?)');
+    throw new Error(`waitForState(${typeof want === 'function' ? predicate : want}) failed; last state: ${String(last)}`, {
       cause: error,
     });
   }

@@ -24,9 +24,7 @@ export interface DeviceEntry {
 export async function signedInDevice(context: BrowserContext, pageUrl: string, tabs: number, options: SessionOptions): Promise<Device> {
   const pages = await openTabs(context, pageUrl, tabs);
   await startSessions(pages, options);
-  await Promise.all(
-    pages.map((page) => page.evaluate(() => window.session.on('logout', () => ((window as unknown as { outAt: number }).outAt = Date.now())))),
-  );
+  await Promise.all(pages.map((page) => page.evaluate(() => window.session.on('logout', () => ((window as unknown as { outAt: number }).outAt = Date.now())))));
   await login(pages[0]!);
   await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
   return { context, tabs: pages };
@@ -34,7 +32,7 @@ export async function signedInDevice(context: BrowserContext, pageUrl: string, t
 
 /** The signed-in user's devices, as this page's device sees them. */
 export function devicesSeenFrom(page: Page): Promise<DeviceEntry[]> {
-  return page.evaluate(async () => ((await window.session.http.get('/auth/sessions').json()) as { sessions: DeviceEntry[] }).sessions);
+  return page.evaluate(async () => (await window.session.http.get('/auth/sessions').json<{ sessions: DeviceEntry[] }>()).sessions);
 }
 
 /** POSTs to a device-management endpoint from this page; resolves with Date.now() once answered. */

@@ -23,8 +23,7 @@ const fixtureSrc = join(repoRoot, 'test/browser/fixture');
 // each other a half-written bundle.
 const fixtureOut = join(repoRoot, '.test-dist', `run-${process.pid}`);
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-const NEED_CHROMIUM =
-  'tokenward tests need Chromium: install Debian\'s chromium (apt-get install -y chromium) or set CHROME_PATH';
+const NEED_CHROMIUM = "tokenward tests need Chromium: install Debian's chromium (apt-get install -y chromium) or set CHROME_PATH";
 
 function isExecutable(path: string): boolean {
   try {
@@ -54,7 +53,7 @@ function findChromium(): string {
   // Only a root shell on Debian can fix this by itself (CI containers); anyone else gets the hint.
   const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!canApt) fail(NEED_CHROMIUM);
-  console.log('[tokenward] Chromium not found; installing Debian\'s chromium with apt-get');
+  console.log("[tokenward] Chromium not found; installing Debian's chromium with apt-get");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [['update'], ['install', '-y', 'chromium']]) {
     // stdio inherit: apt's progress streams to the terminal instead of a silent minute-long pause.

@@ -64,8 +64,7 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
     await Promise.all(pages.map((page) => page.goto(oidcSuite.oidcPage)));
     return pages;
   };
-  oidcSuite.start = (pages, options = {}) =>
-    startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions());
+  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions());
   return oidcSuite;
 }
 

@@ -13,25 +13,29 @@ import type { OidcOptions } from '../../../src/oidc/index.ts';
 export async function startSessions(pages: readonly Page[], options: SessionOptions = {}, oidc?: OidcOptions): Promise<void> {
   await Promise.all(
     pages.map((page) =>
-      page.evaluate(async ({ options, oidc }) => {
-        const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
-        // The OIDC session takes no login credentials; the recorders below treat both alike.
-        window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options, ...(flow && { flow }) }) as Session;
-        const events: string[] = [];
-        window.twEvents = events;
-        const on = window.session.on.bind(window.session);
-        on('login', ({ source }) => events.push(`login:${source}`));
-        on('refresh', ({ source }) => events.push(`refresh:${source}`));
-        on('logout', ({ reason }) => events.push(`logout:${reason}`));
-        on('error', ({ error }) => events.push(`error:${error.code}`));
-        // The errors themselves, for what a string leaves out (the provider's OAuth error).
-        window.twErrors = [];
-        on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
-        on('expired', () => events.push('expired'));
-        on('storage-corrupted', () => events.push('storage-corrupted'));
-        on('idle-warning', () => events.push('idle-warning'));
-        await window.session.ready;
-      }, { options, oidc }),
+      page.evaluate(
+        async ({ options, oidc }) => {
+          const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
+          // The OIDC session takes no login credentials; the recorders below treat both alike.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+          window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options, ...(flow && { flow }) }) as Session;
+          const events: string[] = [];
+          window.twEvents = events;
+          const on = window.session.on.bind(window.session);
+          on('login', ({ source }) => events.push(`login:${source}`));
+          on('refresh', ({ source }) => events.push(`refresh:${source}`));
+          on('logout', ({ reason }) => events.push(`logout:${reason}`));
+          on('error', ({ error }) => events.push(`error:${error.code}`));
+          // The errors themselves, for what a string leaves out (the provider's OAuth error).
+          window.twErrors = [];
+          on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
+          on('expired', () => events.push('expired'));
+          on('storage-corrupted', () => events.push('storage-corrupted'));
+          on('idle-warning', () => events.push('idle-warning'));
+          await window.session.ready;
+        },
+        { options, oidc },
+      ),
     ),
   );
 }
@@ -51,7 +55,5 @@ export function login(page: Page): Promise<void> {
  * while its keepalive call to the server may still be on the way.
  */
 export async function serverLoggedOut(server: ReferenceServer): Promise<void> {
-  await expect
-    .poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0))
-    .toBe(true);
+  await expect.poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0)).toBe(true);
 }

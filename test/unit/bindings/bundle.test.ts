@@ -44,6 +44,12 @@ describe('built bindings', () => {
     expect(code.length).toBeLessThan(4_000);
   });
 
+  it("tokenward/react starts with 'use client', so server components may import the provider", () => {
+    expect(readFileSync(join(outDir, 'react.js'), 'utf8')).toMatch(/^["']use client["'];\n/);
+    expect(readFileSync(join(outDir, 'vue.js'), 'utf8')).not.toMatch(/use client/);
+    expect(readFileSync(join(outDir, 'index.js'), 'utf8')).not.toMatch(/use client/);
+  });
+
   it('tokenward/vue imports vue and contains none of it, nor the core', () => {
     const { code, packages } = closure('vue.js');
     expect([...packages]).toEqual(['vue']);

@@ -77,7 +77,10 @@ describe('Vue bindings', () => {
 
   it('release the subscription with any effect scope, not only a component', () => {
     counted = createCountedSession();
-    mount(counted.session, defineComponent(() => () => null));
+    mount(
+      counted.session,
+      defineComponent(() => () => null),
+    );
     const scope = effectScope();
     const state = app!.runWithContext(() => scope.run(() => useSession()));
     expect(state?.value).toBe(counted.session.getState());
@@ -88,7 +91,10 @@ describe('Vue bindings', () => {
 
   it('hand out state that the app cannot overwrite', () => {
     counted = createCountedSession();
-    mount(counted.session, defineComponent(() => () => null));
+    mount(
+      counted.session,
+      defineComponent(() => () => null),
+    );
     const scope = effectScope();
     const state = app!.runWithContext(() => scope.run(() => useSession()))!;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -117,6 +123,34 @@ describe('Vue bindings', () => {
   it('say what is missing when the plugin is not installed', () => {
     counted = createCountedSession();
     expect(() => createApp({}).runWithContext(() => useSession())).toThrow(/needs app.use\(createTokenwardPlugin\(session\)\)/);
+  });
+
+  it('say so when called outside setup, instead of blaming the plugin', () => {
+    counted = createCountedSession();
+    mount(
+      counted.session,
+      defineComponent(() => () => null),
+    );
+    for (const outside of [useSessionClient, useSession]) {
+      expect(outside).toThrow('tokenward/vue: useSessionClient() outside setup()');
+    }
+  });
+
+  it('warn instead of leaking a subscription when useSession() runs outside any scope', async () => {
+    counted = createCountedSession();
+    mount(
+      counted.session,
+      defineComponent(() => () => null),
+    );
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // A router guard, say: the app's injection context, but no component or effect scope to end with.
+    const state = app!.runWithContext(() => useSession());
+    expect(warn).toHaveBeenCalledExactlyOnceWith('tokenward/vue: useSession() outside a scope does not follow the session');
+    warn.mockRestore();
+    expect(counted.liveSubscriptions()).toBe(0);
+    expect(state.value).toBe(counted.session.getState());
+    await counted.session.ready;
+    expect(state.value.status).toBe('loading');
   });
 });
 
