@@ -70,7 +70,7 @@ describe('proofs from the page', () => {
       htm: 'GET',
       htu: `${server.url}/api/me`, // no query, no fragment
       iat: expect.any(Number),
-      ath: (await crypto.subtle.digest('SHA-256', new TextEncoder().encode(result.token)).then((hash) => Buffer.from(hash).toString('base64url'))),
+      ath: await crypto.subtle.digest('SHA-256', new TextEncoder().encode(result.token)).then((hash) => Buffer.from(hash).toString('base64url')),
     });
   });
 
@@ -105,7 +105,10 @@ describe('proofs from the page', () => {
       const { generateDpopKey, createProver, createDpopSender } = window.twDpop;
       const prover = await createProver(await generateDpopKey());
       const issued = (await (await createDpopSender()(prover, new Request(`${url}/token`, { method: 'POST' }))).json()) as { access_token: string };
-      const headers = { Authorization: `DPoP ${issued.access_token}`, DPoP: await prover.sign({ method: 'GET', url: `${url}/api/me`, accessToken: issued.access_token }) };
+      const headers = {
+        Authorization: `DPoP ${issued.access_token}`,
+        DPoP: await prover.sign({ method: 'GET', url: `${url}/api/me`, accessToken: issued.access_token }),
+      };
       const first = await fetch(`${url}/api/me`, { headers });
       const again = await fetch(`${url}/api/me`, { headers });
       return { first: first.status, again: again.status, challenge: again.headers.get('www-authenticate') };
@@ -215,7 +218,12 @@ describe('the key in the vault', () => {
       const { createProver, createEncryptedVault, vaultDatabaseName, idbKeyval, isDpopKey } = window.twDpop;
       const stored = await createEncryptedVault(name).load();
       const key = isDpopKey(stored?.dpopKey) ? stored.dpopKey : null;
-      const exported = key ? await crypto.subtle.exportKey('jwk', key.privateKey).then(() => 'exported', (error: Error) => error.name) : null;
+      const exported = key
+        ? await crypto.subtle.exportKey('jwk', key.privateKey).then(
+            () => 'exported',
+            (error: Error) => error.name,
+          )
+        : null;
       return {
         hasTokens: stored?.tokens != null,
         thumbprint: key ? (await createProver(key)).thumbprint : null,
@@ -230,7 +238,13 @@ describe('the key in the vault', () => {
     const server = await startApi();
     const [first, second] = [await openPage(), await openPage()];
     const { thumbprint, token } = await saveWithNewKey(first, server.url);
-    expect(await loadKey(second)).toEqual({ hasTokens: true, thumbprint, extractable: false, exported: 'InvalidAccessError', records: ['dpop-key', 'key', 'session'] });
+    expect(await loadKey(second)).toEqual({
+      hasTokens: true,
+      thumbprint,
+      extractable: false,
+      exported: 'InvalidAccessError',
+      records: ['dpop-key', 'key', 'session'],
+    });
 
     // The token bound in the first tab works from the second, with the key it read from the vault.
     const status = await second.evaluate(
