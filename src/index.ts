@@ -13,4 +13,7 @@ export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';
 export type { BackoffOptions } from './refresh/backoff.js';
 export type { PurgeOptions, PurgeFilter } from './logout/purge.js';
-export type { SessionCheckOptions } from './sync/session-check.js';
+export { sessionCheck } from './sync/session-check.js';
+export type { SessionCheck, SessionCheckOptions, CheckContext, CheckedSession } from './sync/session-check.js';
+export { idleTimeout } from './sync/idle.js';
+export type { IdleTimeout, IdleTimeoutOptions, IdleHooks, IdleTracker } from './sync/idle.js';

@@ -4,7 +4,8 @@ import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { FlowFactory } from './flows/flow.js';
 import type { Endpoints } from './http/auth-api.js';
 import type { PurgeOptions } from './logout/purge.js';
-import type { SessionCheckOptions } from './sync/session-check.js';
+import type { IdleTimeout } from './sync/idle.js';
+import type { SessionCheck } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
 import type { LoginCredentials } from './session.js';
 import type { SessionMode } from './tokens.js';
@@ -65,27 +66,23 @@ export interface SessionOptions<Login = LoginCredentials> {
    */
   backoff?: Partial<BackoffOptions>;
   /**
-   * Seconds without user activity in any tab before the session ends with reason `idle`. 0 turns it off.
-   * @default 0
+   * `idleTimeout(seconds, { warning })`: no user activity in any tab for that long ends the
+   * session with reason `idle`, after an `idle-warning` event (default 60 s before).
+   * @default undefined (no idle timeout)
    */
-  idleTimeout?: number;
-  /**
-   * Seconds before the idle logout that the `idle-warning` event fires, at most `idleTimeout`.
-   * @default 60
-   */
-  idleWarning?: number;
+  idleTimeout?: IdleTimeout;
   /**
    * What logout clears in the browser besides the vault.
    * @default web storage, IndexedDB, Cache Storage and readable cookies, all of them
    */
   purge?: PurgeOptions;
   /**
-   * Asks the server whether the session still lives (`GET endpoint`, default `/auth/session`
-   * against baseUrl) on wake-ups and every `interval` seconds (default 60) while a tab is visible;
-   * a session ended there logs every tab out with reason `revoked`.
+   * `sessionCheck({ endpoint, interval })`: asks the server whether the session still lives
+   * (`GET endpoint`, default `/auth/session` against baseUrl) on wake-ups and every `interval`
+   * seconds (default 60) while a tab is visible; a session ended there logs every tab out with reason `revoked`.
    * @default false
    */
-  sessionCheck?: SessionCheckOptions | false;
+  sessionCheck?: SessionCheck | false;
   /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */
   flow?: FlowFactory<Login>;
   /**
@@ -107,12 +104,9 @@ export interface ResolvedOptions {
   readonly trustedOrigins: readonly string[];
   readonly timeout: number;
   readonly backoff: BackoffOptions;
-  /** Milliseconds; 0 = off. */
-  readonly idleTimeout: number;
-  /** Milliseconds. */
-  readonly idleWarning: number;
+  readonly idleTimeout: IdleTimeout | undefined;
   readonly purge: PurgeOptions | undefined;
-  readonly sessionCheck: SessionCheckOptions | false | undefined;
+  readonly sessionCheck: SessionCheck | undefined;
   readonly flow: FlowFactory<unknown> | undefined;
   readonly dpop: DpopSupport | undefined;
 }
@@ -153,10 +147,9 @@ export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedO
     trustedOrigins: (options.trustedOrigins ?? []).map((origin) => httpUrl(origin, 'trustedOrigins', true)),
     timeout: options.timeout ?? 10_000,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-    idleTimeout: (options.idleTimeout ?? 0) * 1000,
-    idleWarning: Math.min(options.idleWarning ?? 60, options.idleTimeout ?? 0) * 1000,
+    idleTimeout: options.idleTimeout,
     purge: options.purge,
-    sessionCheck: options.sessionCheck,
+    sessionCheck: options.sessionCheck || undefined,
     flow: options.flow,
     dpop: options.dpop,
   };

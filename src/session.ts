@@ -20,8 +20,7 @@ import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
-import { trackIdle, type IdleTracker } from './sync/idle.js';
-import { watchSession } from './sync/session-check.js';
+import type { IdleTracker } from './sync/idle.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 
 /** The body sent to the login endpoint, as JSON. */
@@ -128,7 +127,7 @@ class TokenwardSession implements Session<unknown> {
   /** Aborted by dispose(): cancels requests in flight and lock requests, which releases a held lock. */
   readonly #lifetime = new AbortController();
   readonly #stopWake: () => void;
-  readonly #stopCheck: () => void;
+  readonly #stopCheck: (() => void) | undefined;
   #idle: IdleTracker | null = null;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
@@ -178,7 +177,7 @@ class TokenwardSession implements Session<unknown> {
     this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
     // Server-side invalidation: a session ended elsewhere (another device, a password change)
     // ends here with reason `revoked`, the full local logout in every tab.
-    this.#stopCheck = watchSession(
+    this.#stopCheck = options.sessionCheck?.watch(
       options,
       {
         live: () => (this.#tokens ? this.#generation : 0),
@@ -267,7 +266,7 @@ class TokenwardSession implements Session<unknown> {
     this.#lifetime.abort();
     this.#scheduler.dispose();
     this.#stopWake();
-    this.#stopCheck();
+    this.#stopCheck?.();
     this.#stopIdle();
     this.#channel?.close();
     this.#events.clear();
@@ -468,15 +467,12 @@ class TokenwardSession implements Session<unknown> {
   }
 
   #startIdle(): void {
-    const { idleTimeout, idleWarning } = this.#options;
-    if (this.#idle || idleTimeout <= 0) return;
-    this.#idle = trackIdle({
-      timeout: idleTimeout,
-      warning: idleWarning,
-      onWarning: (logoutAt) => this.#events.emit('idle-warning', { logoutAt }),
-      onIdle: () => void this.#end('idle'),
-      broadcast: (at) => void this.#channel?.post({ type: 'activity', at }),
-    });
+    this.#idle ??=
+      this.#options.idleTimeout?.track({
+        onWarning: (logoutAt) => this.#events.emit('idle-warning', { logoutAt }),
+        onIdle: () => void this.#end('idle'),
+        broadcast: (at) => void this.#channel?.post({ type: 'activity', at }),
+      }) ?? null;
   }
 
   #stopIdle(): void {

@@ -80,7 +80,7 @@ export interface RefreshPage {
 
 /** One tab of the session-check bench: a session with `sessionCheck`, on one device (browser context). */
 export interface SessionCheckPage {
-  /** Creates the session with `sessionCheck: { interval }` (seconds). */
+  /** Creates the session with `sessionCheck: sessionCheck({ interval })` (seconds). */
   start(interval: number): Promise<void>;
   login(): Promise<void>;
   whenSignedIn(timeoutMs: number): Promise<boolean>;

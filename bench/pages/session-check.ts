@@ -1,5 +1,5 @@
 // Section 7's page: one session with `sessionCheck` per tab; each browser context is a device.
-import { createSession, type Session } from '../../src/index.ts';
+import { createSession, sessionCheck, type Session } from '../../src/index.ts';
 import type { SessionCheckPage } from './api.ts';
 
 let session: Session | null = null;
@@ -26,7 +26,7 @@ function within<T>(timeoutMs: number, wait: (done: (value: T) => void) => () => 
 
 window.benchCheck = {
   async start(interval) {
-    session = createSession({ name: 'bench-check', sessionCheck: { interval } });
+    session = createSession({ name: 'bench-check', sessionCheck: sessionCheck({ interval }) });
     // A new round begins with a sign-in, here or in another tab.
     session.on('login', () => (revokedAt = null));
     session.on('logout', ({ reason }) => {

@@ -105,7 +105,7 @@ export async function measureSessionCheck(bench: BrowserBench): Promise<SectionR
       { headers: ['Visible tabs', 'Session checks per interval'], rows: TAB_COUNTS.map((count) => [String(count), perInterval.get(count)!.toFixed(2)]) },
     ],
     notes: [
-      `Revocation: device A (one tab) signs device B (${REVOKED_TABS} tabs, each createSession({ sessionCheck: { interval: ${INTERVAL} } })) out through POST /auth/sessions/:id/revoke, at phases spread evenly over the interval. ` +
+      `Revocation: device A (one tab) signs device B (${REVOKED_TABS} tabs, each createSession({ sessionCheck: sessionCheck({ interval: ${INTERVAL} }) })) out through POST /auth/sessions/:id/revoke, at phases spread evenly over the interval. ` +
         `Access tokens live ${ACCESS_TOKEN_TTL} s here, so no refresh happens during the run: the session check alone notices. ` +
         "The time runs from A having the server's answer to the last of B's tabs emitting `logout` with reason `revoked` (Date.now() in each page, one machine). B signs in again for the next round.",
       `Requests: one device with 1, 4 and 10 visible tabs, interval ${COUNT_INTERVAL} s, counted by the server over ${COUNTED_INTERVALS} intervals (no focus changes). ` +

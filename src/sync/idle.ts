@@ -1,20 +1,48 @@
 import { createScheduler } from '../refresh/scheduler.js';
 
-export interface IdleOptions {
-  /** Milliseconds without activity in any tab before the session ends. */
-  readonly timeout: number;
-  /** Milliseconds before that, `onWarning` is called. */
-  readonly warning: number;
+/** What `idleTimeout()` takes besides the timeout. */
+export interface IdleTimeoutOptions {
+  /**
+   * Seconds before the idle logout that the `idle-warning` event fires, at most the timeout.
+   * @default 60
+   */
+  readonly warning?: number;
+}
+
+/** What the idle tracker tells the session. */
+export interface IdleHooks {
   readonly onWarning: (logoutAt: number) => void;
   readonly onIdle: () => void;
   /** Tells the other tabs this tab saw activity (throttled). */
   readonly broadcast: (at: number) => void;
 }
 
+interface IdleOptions extends IdleHooks {
+  /** Milliseconds without activity in any tab before the session ends. */
+  readonly timeout: number;
+  /** Milliseconds before that, `onWarning` is called. */
+  readonly warning: number;
+}
+
 export interface IdleTracker {
   /** Activity another tab saw at `at`. */
   heard(at: number): void;
   dispose(): void;
+}
+
+/** What `createSession({ idleTimeout })` takes: made by `idleTimeout()`, so that an app without it bundles none of it. */
+export interface IdleTimeout {
+  /** Starts tracking activity for a signed-in session; null when the timeout is 0 (off). */
+  track(hooks: IdleHooks): IdleTracker | null;
+}
+
+/**
+ * Ends the session after `seconds` without user activity in any tab (reason `idle`), with an
+ * `idle-warning` event `warning` seconds before: `createSession({ idleTimeout: idleTimeout(900) })`.
+ * 0 is off, for a timeout read from configuration.
+ */
+export function idleTimeout(seconds: number, { warning = 60 }: IdleTimeoutOptions = {}): IdleTimeout {
+  return { track: (hooks) => (seconds > 0 ? trackIdle({ ...hooks, timeout: seconds * 1000, warning: Math.min(warning, seconds) * 1000 }) : null) };
 }
 
 // Pointer events cover mouse, pen and touch alike.
@@ -25,7 +53,7 @@ const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'scro
  * of the last activity it saw or heard of; local activity is broadcast at most every few
  * seconds, so every tab reaches the same verdict at nearly the same time.
  */
-export function trackIdle({ timeout, warning, onWarning, onIdle, broadcast }: IdleOptions): IdleTracker {
+function trackIdle({ timeout, warning, onWarning, onIdle, broadcast }: IdleOptions): IdleTracker {
   const throttle = Math.min(5_000, timeout / 4);
   let last = Date.now();
   let lastBroadcast = 0;

@@ -1,7 +1,7 @@
 import type { ResolvedOptions } from '../options.js';
 import { onWake } from '../refresh/wake.js';
 
-/** The `sessionCheck` option. */
+/** What `sessionCheck()` takes. */
 export interface SessionCheckOptions {
   /**
    * Resolved against `baseUrl`, like the other endpoints.
@@ -15,11 +15,30 @@ export interface SessionCheckOptions {
   readonly interval?: number;
 }
 
-/** The endpoint as an absolute URL and the interval in ms; null when off or without a server to ask. */
-export function checkSettings({ sessionCheck, baseUrl }: Pick<ResolvedOptions, 'sessionCheck' | 'baseUrl'>): { url: string; interval: number } | null {
-  return sessionCheck && baseUrl
-    ? { url: new URL(sessionCheck.endpoint ?? '/auth/session', baseUrl).href, interval: (sessionCheck.interval ?? 60) * 1000 }
-    : null;
+/** What `createSession({ sessionCheck })` takes: made by `sessionCheck()`, so that an app without it bundles none of it. */
+export interface SessionCheck {
+  /** Starts checking `session` with the session's own settings; returns the function that stops it. */
+  watch(options: CheckContext, session: CheckedSession, lifetime: AbortSignal): () => void;
+}
+
+/** The session's settings the check uses. */
+export type CheckContext = Pick<ResolvedOptions, 'baseUrl' | 'name' | 'timeout'>;
+
+/**
+ * Server-side invalidation: `createSession({ sessionCheck: sessionCheck({ interval: 60 }) })`
+ * asks the server whether the session still lives (`GET endpoint`) on wake-ups and every
+ * `interval` seconds while a tab is visible; a session ended there logs every tab out with reason `revoked`.
+ */
+export function sessionCheck(options: SessionCheckOptions = {}): SessionCheck {
+  return { watch: (context, session, lifetime) => watchSession(options, context, session, lifetime) };
+}
+
+/** The endpoint as an absolute URL and the interval in ms; null without a server to ask. */
+export function checkSettings(
+  { endpoint = '/auth/session', interval = 60 }: SessionCheckOptions,
+  baseUrl: string | undefined,
+): { url: string; interval: number } | null {
+  return baseUrl ? { url: new URL(endpoint, baseUrl).href, interval: interval * 1000 } : null;
 }
 
 /** What the check needs from the session. */
@@ -51,13 +70,12 @@ export interface CheckedSession {
  *
  * Only `401` or a 2xx body `{"active": false}` ends the session; anything else (5xx, 429,
  * redirect, network, timeout, a body that is not JSON) says nothing and changes nothing.
- * Off (a no-op) without `sessionCheck`, and in Node or during SSR. Returns the function that stops it.
+ * A no-op without a `baseUrl`, and in Node or during SSR. Returns the function that stops it.
  */
-export function watchSession(options: ResolvedOptions, session: CheckedSession, lifetime: AbortSignal): () => void {
-  const settings = checkSettings(options);
+function watchSession(options: SessionCheckOptions, { baseUrl, name, timeout }: CheckContext, session: CheckedSession, lifetime: AbortSignal): () => void {
+  const settings = checkSettings(options, baseUrl);
   if (!settings || typeof document === 'undefined') return () => {};
   const { url, interval } = settings;
-  const { name, timeout } = options;
   const cooldown = Math.min(interval / 2, 5_000);
 
   async function check(): Promise<void> {

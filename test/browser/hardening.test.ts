@@ -109,7 +109,7 @@ describe('3. messages between tabs are validated', () => {
     const pages = await h.newTabs(2);
     const [a, b] = pages as [Page, Page];
     const errors = pages.map((page) => trackErrors(page));
-    await startSessions(pages, { idleTimeout: 600 });
+    await startSessions(pages, { idleTimeout: [600] });
     await login(a);
     await waitForState(b, 'authenticated');
     await a.evaluate(() => {

@@ -2,12 +2,11 @@
 // against the reference server.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { SessionOptions } from '../../src/index.ts';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { eventsOf, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
+import { eventsOf, login, serverLoggedOut, startSessions as start, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './harness/suite.ts';
 
-async function signedInTabs(h: BrowserSuite, n: number, options: SessionOptions = {}): Promise<Page[]> {
+async function signedInTabs(h: BrowserSuite, n: number, options: PageSessionOptions = {}): Promise<Page[]> {
   const pages = await h.newTabs(n);
   await start(pages, options);
   await login(pages[0]!);

@@ -4,10 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../demo/server/index.ts';
-import type { SessionOptions } from '../../src/index.ts';
 import { waitForState } from './harness/browser.ts';
 import { devicesSeenFrom, outTimes, postFrom, signedInDevice, type Device } from './harness/devices.ts';
-import { eventsOf, startSessions } from './harness/sessions.ts';
+import { eventsOf, startSessions, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({
@@ -22,7 +21,7 @@ const h = useBrowserSuite({
 });
 
 const INTERVAL = 2;
-const CHECKED: SessionOptions = { sessionCheck: { interval: INTERVAL } };
+const CHECKED: PageSessionOptions = { sessionCheck: { interval: INTERVAL } };
 
 const logouts = async (page: Page) => (await eventsOf(page)).filter((line) => line.startsWith('logout'));
 
@@ -120,7 +119,7 @@ describe('session check (real Chromium, two devices)', () => {
 
   it('checks when a tab gets focus and when the browser comes back online, between interval ticks', async () => {
     // An hour-long interval: no tick during the test, so every check here comes from an occasion.
-    const hourly: SessionOptions = { sessionCheck: { interval: 3600 } };
+    const hourly: PageSessionOptions = { sessionCheck: { interval: 3600 } };
     const focused = await signedInDevice(await h.newContext(), h.pageUrl, 2, hourly);
     const since = Date.now();
     await focused.tabs[1]!.evaluate(() => void window.dispatchEvent(new FocusEvent('focus')));
@@ -132,7 +131,7 @@ describe('session check (real Chromium, two devices)', () => {
   });
 
   it('does not poll from a browser whose tabs are all hidden', async () => {
-    const options: SessionOptions = { sessionCheck: { interval: 0.5 } };
+    const options: PageSessionOptions = { sessionCheck: { interval: 0.5 } };
     const hidden = await signedInDevice(await h.newContext(), h.pageUrl, 2, options);
     // Headless tabs are all visible; these say otherwise, as minimised windows or background tabs would.
     await Promise.all(hidden.tabs.map((tab) => tab.evaluate(() => Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' }))));

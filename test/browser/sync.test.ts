@@ -121,7 +121,7 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
 
   it('keeps every tab alive while one tab is active, and logs all out with reason idle after silence', async () => {
     const pages = await h.newTabs(3);
-    await start(pages, { idleTimeout: 3, idleWarning: 1 });
+    await start(pages, { idleTimeout: [3, { warning: 1 }] });
     await login(pages[0]!);
     await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
     // Activity in tab 3 only, for longer than the idle timeout.

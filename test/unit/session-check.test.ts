@@ -1,7 +1,6 @@
 // In Node and during SSR the session check does nothing: no listener, no timer, no request.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSession } from '../../src/index.ts';
-import { resolveOptions } from '../../src/options.ts';
+import { createSession, sessionCheck } from '../../src/index.ts';
 import { checkSettings } from '../../src/sync/session-check.ts';
 
 afterEach(() => {
@@ -10,22 +9,19 @@ afterEach(() => {
 });
 
 describe('sessionCheck', () => {
-  it('resolves the endpoint against baseUrl, the interval to ms, and is off by default or without a baseUrl', () => {
-    const settings = (options: Parameters<typeof resolveOptions>[0]) => checkSettings(resolveOptions(options));
-    expect(settings({ baseUrl: 'https://api.example/v1/', sessionCheck: {} })).toEqual({ url: 'https://api.example/auth/session', interval: 60_000 });
-    expect(settings({ baseUrl: 'https://api.example/v1/', sessionCheck: { endpoint: 'me/session', interval: 2 } })).toEqual({
+  it('resolves the endpoint against baseUrl and the interval to ms, and is off without a baseUrl', () => {
+    expect(checkSettings({}, 'https://api.example/v1/')).toEqual({ url: 'https://api.example/auth/session', interval: 60_000 });
+    expect(checkSettings({ endpoint: 'me/session', interval: 2 }, 'https://api.example/v1/')).toEqual({
       url: 'https://api.example/v1/me/session',
       interval: 2_000,
     });
-    expect(settings({ baseUrl: 'https://api.example' })).toBeNull();
-    expect(settings({ baseUrl: 'https://api.example', sessionCheck: false })).toBeNull();
-    expect(settings({ sessionCheck: { interval: 1 } })).toBeNull();
+    expect(checkSettings({ interval: 1 }, undefined)).toBeNull();
   });
 
   it('asks nothing outside a browser', async () => {
     vi.useFakeTimers();
     const fetch = vi.spyOn(globalThis, 'fetch');
-    const session = createSession({ baseUrl: 'http://127.0.0.1:9', sessionCheck: { interval: 1 } });
+    const session = createSession({ baseUrl: 'http://127.0.0.1:9', sessionCheck: sessionCheck({ interval: 1 }) });
     await session.setTokens({ access_token: 'server-side-token', expires_in: 600 });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(fetch).not.toHaveBeenCalled();

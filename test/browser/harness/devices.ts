@@ -3,9 +3,8 @@
 // device list and revocation are driven from a page, the way an app would, through
 // `session.fetch` (credentials, CSRF header).
 import type { BrowserContext, Page } from 'playwright-core';
-import type { SessionOptions } from '../../../src/index.ts';
 import { openTabs, waitForState } from './browser.ts';
-import { login, startSessions } from './sessions.ts';
+import { login, startSessions, type PageSessionOptions } from './sessions.ts';
 
 export interface Device {
   readonly context: BrowserContext;
@@ -21,7 +20,7 @@ export interface DeviceEntry {
 }
 
 /** `tabs` tabs of one device, signed in through the first, each with `window.outAt` set when it logs out. */
-export async function signedInDevice(context: BrowserContext, pageUrl: string, tabs: number, options: SessionOptions): Promise<Device> {
+export async function signedInDevice(context: BrowserContext, pageUrl: string, tabs: number, options: PageSessionOptions): Promise<Device> {
   const pages = await openTabs(context, pageUrl, tabs);
   await startSessions(pages, options);
   await Promise.all(pages.map((page) => page.evaluate(() => window.session.on('logout', () => ((window as unknown as { outAt: number }).outAt = Date.now())))));

@@ -5,10 +5,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startOidcApi, type OidcApi } from '../../../demo/oidc/api.ts';
 import { startOidcProvider, type OidcProvider } from '../../../demo/oidc/provider.ts';
-import type { SessionOptions } from '../../../src/index.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
 import { waitForState } from './browser.ts';
-import { startSessions } from './sessions.ts';
+import { startSessions, type PageSessionOptions } from './sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './suite.ts';
 
 export interface OidcSuite extends BrowserSuite {
@@ -21,7 +20,7 @@ export interface OidcSuite extends BrowserSuite {
   /** `n` tabs on the OIDC fixture page. */
   oidcTabs(n: number, context?: Awaited<ReturnType<BrowserSuite['context']>>): Promise<Page[]>;
   /** Creates the OIDC session in each page and waits for `ready` (on the redirect URI, that completes a sign-in). */
-  start(pages: readonly Page[], options?: SessionOptions): Promise<void>;
+  start(pages: readonly Page[], options?: PageSessionOptions): Promise<void>;
 }
 
 export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number } = {}): OidcSuite {
@@ -107,7 +106,7 @@ export async function reachCallback(page: Page, h: OidcSuite, user = 'alice'): P
 }
 
 /** The whole sign-in: through the provider, back on the redirect URI, the session ready and authenticated. */
-export async function signIn(page: Page, h: OidcSuite, options?: SessionOptions): Promise<string> {
+export async function signIn(page: Page, h: OidcSuite, options?: PageSessionOptions): Promise<string> {
   const callback = await reachCallback(page, h);
   await h.start([page], options);
   await waitForState(page, 'authenticated');

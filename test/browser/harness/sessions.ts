@@ -3,22 +3,39 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ReferenceServer } from '../../../demo/server/index.ts';
-import type { Session, SessionOptions } from '../../../src/index.ts';
+import type { IdleTimeoutOptions, Session, SessionCheckOptions, SessionOptions } from '../../../src/index.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
+
+/**
+ * Session options as a test hands them to a page: plain data, with `sessionCheck` and
+ * `idleTimeout` as the arguments of the functions that make them (`sessionCheck(options)`,
+ * `idleTimeout(seconds, options)`), which the page calls.
+ */
+export type PageSessionOptions = Omit<SessionOptions, 'sessionCheck' | 'idleTimeout'> & {
+  sessionCheck?: SessionCheckOptions;
+  idleTimeout?: [seconds: number, options?: IdleTimeoutOptions];
+};
 
 /**
  * Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and
  * waits for `ready`. With `oidc` (on the OIDC fixture page), its flow is `oidc(oidc)`, kept as `window.oidcFlow`.
  */
-export async function startSessions(pages: readonly Page[], options: SessionOptions = {}, oidc?: OidcOptions): Promise<void> {
+export async function startSessions(pages: readonly Page[], options: PageSessionOptions = {}, oidc?: OidcOptions): Promise<void> {
   await Promise.all(
     pages.map((page) =>
       page.evaluate(
-        async ({ options, oidc }) => {
+        async ({ options: { sessionCheck, idleTimeout, ...options }, oidc }) => {
+          const { tokenward } = window;
           const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
           // The OIDC session takes no login credentials; the recorders below treat both alike.
           // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-          window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options, ...(flow && { flow }) }) as Session;
+          window.session = tokenward.createSession({
+            storage: 'indexeddb',
+            ...options,
+            ...(flow && { flow }),
+            ...(sessionCheck && { sessionCheck: tokenward.sessionCheck(sessionCheck) }),
+            ...(idleTimeout && { idleTimeout: tokenward.idleTimeout(...idleTimeout) }),
+          }) as Session;
           const events: string[] = [];
           window.twEvents = events;
           const on = window.session.on.bind(window.session);

@@ -1,5 +1,6 @@
 // The session engine in Node: dispose() stops everything the session started.
 import { describe, expect, it, vi } from 'vitest';
+import { idleTimeout } from '../../../src/index.js';
 import { TTL } from './fake-server.js';
 import { useHub } from './hub.js';
 
@@ -10,7 +11,7 @@ const hub = useHub();
 
 describe('dispose', () => {
   it('leaves no timer behind and never calls the server again', async () => {
-    const tab = await hub.signedInTab({ idleTimeout: 600 });
+    const tab = await hub.signedInTab({ idleTimeout: idleTimeout(600) });
     expect(vi.getTimerCount()).toBeGreaterThan(0);
     tab.dispose();
     expect(vi.getTimerCount()).toBe(0);
