@@ -55,22 +55,20 @@ export interface TokenwardErrorDetails {
 export class TokenwardError extends Error {
   override readonly name = 'TokenwardError';
   readonly code: TokenwardErrorCode;
+  // Declared, not defined: the constructor copies in those the details have.
   /** HTTP status, when the error came from a response. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** Seconds the server asked us to wait (429 `Retry-After`). */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
   /** The OAuth-style `error` of the server's JSON answer (`invalid_request`, `invalid_grant`...), when it sent one. */
-  readonly oauthError: string | undefined;
+  declare readonly oauthError: string | undefined;
   /** Its `error_description`, when it sent one. */
-  readonly oauthErrorDescription: string | undefined;
+  declare readonly oauthErrorDescription: string | undefined;
 
-  constructor(code: TokenwardErrorCode, message: string, details: TokenwardErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: TokenwardErrorCode, message: string, { cause, ...details }: TokenwardErrorDetails = {}) {
+    super(message, { cause });
     this.code = code;
-    this.status = details.status;
-    this.retryAfter = details.retryAfter;
-    this.oauthError = details.oauthError;
-    this.oauthErrorDescription = details.oauthErrorDescription;
+    Object.assign(this, details);
   }
 }
 

@@ -40,7 +40,8 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
   // No redirect is followed: a token body from wherever it pointed must never become the session.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
-  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<Response> {
+  /** POSTs `body` to the endpoint of `call`: the answer read to its end and when it arrived, or a classified TokenwardError. */
+  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<{ response: Response; text: string; receivedAt: number }> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
     const url = new URL(endpoints[call], baseUrl);
     let response: Response;
@@ -60,34 +61,35 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
       if (error instanceof TimeoutError) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });
       throw new TokenwardError('network', `${call} request failed: ${unanswered(url)}`, { cause: error });
     }
+    const receivedAt = Date.now();
     csrfTokens.remember(response);
-    return refuseRedirect(response, call);
+    refuseRedirect(response, call);
+    if (!response.ok) throw await failureOf(call, response);
+    try {
+      // Read to the end: a logout answer that breaks off leaves it unknown whether the server logged out.
+      return { response, text: await response.text(), receivedAt };
+    } catch (error) {
+      throw new TokenwardError('network', `${call} response broke off`, { cause: error });
+    }
   }
 
-  async function tokensFrom(call: Call, response: Response): Promise<TokenSet> {
-    const receivedAt = Date.now();
-    if (!response.ok) throw await failureOf(call, response);
-    const text = await bodyOf(call, response);
-    let body: unknown;
+  async function tokensFrom(call: 'login' | 'refresh', body: unknown, key: DpopKey | null, signal: AbortSignal): Promise<TokenSet> {
+    const { response, text, receivedAt } = await post(call, body, key, signal);
+    let parsed: unknown;
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (error) {
       throw new TokenwardError('invalid_response', `${call}: the body is not JSON`, { cause: error });
     }
-    return parseTokenResponse(body, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
+    return parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
   }
 
   const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
 
   return {
-    login: async (credentials, signal, key) => tokensFrom('login', await post('login', credentials, key, signal)),
-    refresh: async ({ refreshToken }, signal, key) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), key, signal)),
-    async logout(tokens, key) {
-      const response = await post('logout', tokenBody(tokens?.refreshToken ?? null), key);
-      if (!response.ok) throw await failureOf('logout', response);
-      // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
-      await bodyOf('logout', response);
-    },
+    login: (credentials, signal, key) => tokensFrom('login', credentials, key, signal),
+    refresh: ({ refreshToken }, signal, key) => tokensFrom('refresh', tokenBody(refreshToken), key, signal),
+    logout: async (tokens, key) => void (await post('logout', tokenBody(tokens?.refreshToken ?? null), key)),
   };
 }
 
@@ -98,14 +100,6 @@ function unanswered(url: URL): string {
   return page && url.origin !== page.origin
     ? `offline, or ${url.origin} does not let ${page.origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`
     : 'offline, or the server is down';
-}
-
-async function bodyOf(call: Call, response: Response): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw new TokenwardError('network', `${call} response broke off`, { cause: error });
-  }
 }
 
 /**
