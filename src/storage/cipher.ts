@@ -28,7 +28,7 @@ export function isVaultKey(value: unknown): value is CryptoKey {
 }
 
 /** Whether a stored value has the shape `seal` produces; says nothing about whether it will decrypt. */
-export function isSealed(value: { readonly iv: unknown; readonly ciphertext: unknown }): value is Sealed {
+export function isSealed<T extends Readonly<Record<string, unknown>>>(value: T): value is T & Sealed {
   return value.iv instanceof Uint8Array && value.iv.byteLength === IV_BYTES && value.ciphertext instanceof ArrayBuffer;
 }
 

@@ -94,8 +94,7 @@ export function createEncryptedVault(name: string): Vault {
       return transact((objectStore, stored) => {
         if (stored > generation || (!tokens && stored === generation)) return false;
         // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
-        if (!tokens) objectStore.clear();
-        for (const [name, value] of entries) objectStore.put(value, name);
+        putAll(objectStore, entries, !tokens);
         return true;
       });
     },
@@ -105,7 +104,7 @@ export function createEncryptedVault(name: string): Vault {
         // Key included: whatever ciphertext survives anywhere can no longer be read.
         return await transact((objectStore, stored) => {
           const ended = Math.max(generation, stored);
-          replaceContents(objectStore, [signedOut(ended, owed)]);
+          putAll(objectStore, [signedOut(ended, owed)], true);
           return ended;
         });
       } catch (error) {
@@ -155,8 +154,9 @@ export function reopeningStore(dbName: string, storeName: string): UseStore {
     });
 }
 
-function replaceContents(objectStore: IDBObjectStore, entries: readonly Entry[]): void {
-  objectStore.clear();
+/** Writes `entries`, after emptying the store if `replace`. */
+function putAll(objectStore: IDBObjectStore, entries: readonly Entry[], replace: boolean): void {
+  if (replace) objectStore.clear();
   for (const [name, value] of entries) objectStore.put(value, name);
 }
 
@@ -185,12 +185,11 @@ async function readRecord(name: string, record: unknown, key: unknown): Promise<
   }
   const { generation } = record;
   if (record.signedOut === true) return { generation, tokens: null, owed: record.owed === true };
-  const sealed = { iv: record.iv, ciphertext: record.ciphertext };
-  if (!isSealed(sealed)) throw corrupted('malformed');
+  if (!isSealed(record)) throw corrupted('malformed');
   if (!isVaultKey(key)) throw corrupted('no key');
   let plaintext: ArrayBuffer;
   try {
-    plaintext = await unseal(key, sealed, bindingOf(name, generation));
+    plaintext = await unseal(key, record, bindingOf(name, generation));
   } catch (error) {
     throw corrupted('does not decrypt', error);
   }
@@ -208,10 +207,14 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
   }
   if (!isObject(value)) return null;
   const { accessToken, refreshToken, expiresAt, issuedAt, claims, extra } = value;
-  if (!isStringOrNull(accessToken) || !isStringOrNull(refreshToken) || !isTime(expiresAt) || !isTime(issuedAt)) return null;
-  if (claims !== null && !isObject(claims)) return null;
-  if (extra !== undefined && !(isObject(extra) && Object.values(extra).every((item) => typeof item == 'string'))) return null;
-  return { accessToken, refreshToken, expiresAt, issuedAt, claims, extra: extra as TokenSet['extra'] };
+  const valid =
+    isStringOrNull(accessToken) &&
+    isStringOrNull(refreshToken) &&
+    isTime(expiresAt) &&
+    isTime(issuedAt) &&
+    (claims === null || isObject(claims)) &&
+    (extra === undefined || (isObject(extra) && Object.values(extra).every((item) => typeof item == 'string')));
+  return valid ? (value as unknown as TokenSet) : null;
 }
 
 /** The generation a stored record claims, 0 for anything unreadable; used only to refuse older writes. */

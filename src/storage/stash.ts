@@ -1,5 +1,6 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { FlowContext } from '../flows/flow.js';
+import { isObject } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal } from './cipher.js';
 import { reopeningStore, vaultDatabaseName } from './encrypted.js';
 
@@ -52,12 +53,9 @@ export function openStash({ name, storage }: FlowContext, record: string): Stash
         await promisifyRequest(objectStore.transaction);
         return read;
       });
-      if (!isVaultKey(key) || typeof sealed !== 'object' || sealed === null) return undefined;
-      const parts = sealed as { iv?: unknown; ciphertext?: unknown };
-      const candidate = { iv: parts.iv, ciphertext: parts.ciphertext };
-      if (!isSealed(candidate)) return undefined;
+      if (!isVaultKey(key) || !isObject(sealed) || !isSealed(sealed)) return undefined;
       try {
-        return JSON.parse(new TextDecoder().decode(await unseal(key, candidate, binding))) as unknown;
+        return JSON.parse(new TextDecoder().decode(await unseal(key, sealed, binding))) as unknown;
       } catch {
         return undefined;
       }
