@@ -104,11 +104,11 @@ export interface ResolvedOptions {
   readonly trustedOrigins: readonly string[];
   readonly timeout: number;
   readonly backoff: BackoffOptions;
-  readonly idleTimeout: IdleTimeout | undefined;
-  readonly purge: PurgeOptions | undefined;
+  readonly idleTimeout?: IdleTimeout | undefined;
+  readonly purge?: PurgeOptions | undefined;
   readonly sessionCheck: SessionCheck | undefined;
-  readonly flow: FlowFactory<unknown> | undefined;
-  readonly dpop: DpopSupport | undefined;
+  readonly flow?: FlowFactory<unknown> | undefined;
+  readonly dpop?: DpopSupport | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -135,22 +135,22 @@ function httpUrl(value: string, what: string, origin?: boolean): string {
 /** Checks and completes the options; throws `invalid_options` for one that cannot be right. */
 export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedOptions {
   const page = globalThis.location;
+  // An option given as undefined takes its default, as an option left out does.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as SessionOptions<Login>;
+  const { baseUrl, trustedOrigins = [] } = given;
   return {
+    mode: 'bearer',
+    csrf: DEFAULT_CSRF,
+    refreshLeeway: 30,
+    storage: 'indexeddb',
+    name: 'tokenward',
+    timeout: 10_000,
+    ...given,
     // A file:// page (origin "null") or an app:// shell has no server to talk to unless told.
-    baseUrl: options.baseUrl === undefined ? (page && HTTP.test(page.protocol) ? page.origin : undefined) : httpUrl(options.baseUrl, 'baseUrl'),
-    endpoints: { ...DEFAULT_ENDPOINTS, ...options.endpoints },
-    mode: options.mode ?? 'bearer',
-    csrf: options.csrf === undefined ? DEFAULT_CSRF : options.csrf,
-    refreshLeeway: options.refreshLeeway ?? 30,
-    storage: options.storage ?? 'indexeddb',
-    name: options.name ?? 'tokenward',
-    trustedOrigins: (options.trustedOrigins ?? []).map((origin) => httpUrl(origin, 'trustedOrigins', true)),
-    timeout: options.timeout ?? 10_000,
-    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-    idleTimeout: options.idleTimeout,
-    purge: options.purge,
-    sessionCheck: options.sessionCheck || undefined,
-    flow: options.flow,
-    dpop: options.dpop,
+    baseUrl: baseUrl === undefined ? (page && HTTP.test(page.protocol) ? page.origin : undefined) : httpUrl(baseUrl, 'baseUrl'),
+    endpoints: { ...DEFAULT_ENDPOINTS, ...given.endpoints },
+    trustedOrigins: trustedOrigins.map((origin) => httpUrl(origin, 'trustedOrigins', true)),
+    backoff: { ...DEFAULT_BACKOFF, ...given.backoff },
+    sessionCheck: given.sessionCheck || undefined,
   };
 }
