@@ -14,21 +14,27 @@ export function isUnsafeMethod(method: string): boolean {
   return !SAFE_METHODS.has(method.toUpperCase());
 }
 
+/** The cookies page script can read here, as [name, value] ('' names a cookie set without one); none outside a browser. */
+export function readableCookies(): Array<[name: string, value: string]> {
+  if (typeof document === 'undefined') return [];
+  return document.cookie
+    .split(';')
+    .filter((pair) => pair.trim())
+    .map((pair) => {
+      const index = pair.indexOf('=');
+      return index < 0 ? ['', pair.trim()] : [pair.slice(0, index).trim(), pair.slice(index + 1).trim()];
+    });
+}
+
 /** Value of a cookie readable by this page, or null (also outside a browser). */
 export function readCookie(name: string): string | null {
-  if (typeof document === 'undefined') return null;
-  for (const pair of document.cookie.split(';')) {
-    const index = pair.indexOf('=');
-    if (index > 0 && pair.slice(0, index).trim() === name) {
-      const value = pair.slice(index + 1).trim();
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return value;
-      }
-    }
+  const value = readableCookies().find((cookie) => cookie[0] === name)?.[1];
+  if (value === undefined) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
-  return null;
 }
 
 /** Where the CSRF token comes from: the readable cookie, or the latest response that carried it in the header. */

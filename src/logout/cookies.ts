@@ -1,16 +1,9 @@
+import { readableCookies } from '../http/csrf.js';
 import { removeSelected, type PurgeFilter } from './filter.js';
-
-const EXPIRED = 'Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
 
 /** Names of the cookies page script can read here ('' for a nameless cookie), without duplicates. */
 function readableCookieNames(): string[] {
-  const names = new Set<string>();
-  for (const pair of document.cookie.split(';')) {
-    if (pair.trim() === '') continue;
-    const index = pair.indexOf('=');
-    names.add((index < 0 ? '' : pair.slice(0, index)).trim());
-  }
-  return [...names];
+  return [...new Set(readableCookies().map(([name]) => name))];
 }
 
 /**
@@ -30,9 +23,8 @@ export function pathVariants(pathname: string): string[] {
 
 /**
  * Every Domain a cookie readable on `hostname` can have: none (host-only) and the host itself,
- * then, with `parents`, each parent domain; with and without the leading dot that older
- * browsers keep apart. The bare top-level label is left out: browsers refuse it. An IP address
- * only has host-only cookies.
+ * then, with `parents`, each parent domain (a leading dot makes no difference since RFC 6265).
+ * The bare top-level label is left out: browsers refuse it. An IP address only has host-only cookies.
  */
 export function domainVariants(hostname: string, parents = false): Array<string | undefined> {
   const domains: Array<string | undefined> = [undefined];
@@ -40,8 +32,7 @@ export function domainVariants(hostname: string, parents = false): Array<string 
   if (isIp || hostname === '') return domains;
   const labels = hostname.replace(/\.$/, '').split('.');
   for (let i = 0; i < (parents ? labels.length - 1 : Math.min(1, labels.length - 1)); i++) {
-    const domain = labels.slice(i).join('.');
-    domains.push(domain, `.${domain}`);
+    domains.push(labels.slice(i).join('.'));
   }
   return domains;
 }
@@ -56,7 +47,8 @@ function expireEverywhere(name: string, parents: boolean): void {
   const secure = /^__(secure|host)-/i.test(name) ? '; Secure' : '';
   for (const domain of domainVariants(location.hostname, parents)) {
     for (const path of pathVariants(location.pathname)) {
-      document.cookie = `${pair}; ${EXPIRED}; Path=${path}${domain === undefined ? '' : `; Domain=${domain}`}${secure}`;
+      // Max-Age wins over Expires in every browser since RFC 6265: no Expires date needed.
+      document.cookie = `${pair}; Max-Age=0; Path=${path}${domain ? `; Domain=${domain}` : ''}${secure}`;
     }
   }
 }

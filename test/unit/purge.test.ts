@@ -17,12 +17,12 @@ describe('pathVariants', () => {
 });
 
 describe('domainVariants', () => {
-  it('lists host-only and the host with and without a leading dot by default', () => {
-    expect(domainVariants('app.example.com')).toEqual([undefined, 'app.example.com', '.app.example.com']);
+  it('lists host-only and the host by default', () => {
+    expect(domainVariants('app.example.com')).toEqual([undefined, 'app.example.com']);
   });
 
   it('adds each parent domain when asked, but not the top-level label', () => {
-    expect(domainVariants('app.example.com', true)).toEqual([undefined, 'app.example.com', '.app.example.com', 'example.com', '.example.com']);
+    expect(domainVariants('app.example.com', true)).toEqual([undefined, 'app.example.com', 'example.com']);
   });
 
   it('has only host-only cookies for a single label or an IP address', () => {
