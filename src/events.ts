@@ -62,7 +62,8 @@ export type SessionEventHandler<K extends SessionEventName> = (event: SessionEve
 
 export interface Emitter<E> {
   on<K extends keyof E>(name: K, handler: (event: E[K]) => void): () => void;
-  emit<K extends keyof E>(name: K, event: E[K]): void;
+  /** Needs no `this`: it may be passed on alone. */
+  emit: <K extends keyof E>(name: K, event: E[K]) => void;
   clear(): void;
 }
 

@@ -20,7 +20,7 @@ import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
-import type { IdleTracker } from './sync/idle.js';
+import type { SessionLink } from './sync/link.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 
 /** The body sent to the login endpoint, as JSON. */
@@ -124,11 +124,8 @@ class TokenwardSession implements Session<unknown> {
   readonly #channel: SyncChannel | null;
   readonly #lock: RefreshLock;
   readonly #scheduler: Scheduler;
-  /** Aborted by dispose(): cancels requests in flight and lock requests, which releases a held lock. */
+  /** Aborted by dispose(): cancels requests in flight and lock requests (which releases a held lock), and stops the listeners. */
   readonly #lifetime = new AbortController();
-  readonly #stopWake: () => void;
-  readonly #stopCheck: (() => void) | undefined;
-  #idle: IdleTracker | null = null;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
   #tokens: TokenSet | null = null;
@@ -174,19 +171,19 @@ class TokenwardSession implements Session<unknown> {
     // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
     this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
-    this.#stopWake = onWake(() => void this.#resync().then(() => this.#scheduler.check()));
-    // Server-side invalidation: a session ended elsewhere (another device, a password change)
-    // ends here with reason `revoked`, the full local logout in every tab.
-    this.#stopCheck = options.sessionCheck?.watch(
+    onWake(() => void this.#resync().then(() => this.#scheduler.check()), this.#lifetime.signal);
+    // The opt-in parts: the session check (server-side invalidation) and the idle timeout.
+    const link: SessionLink = {
+      session: this,
       options,
-      {
-        live: () => (this.#tokens ? this.#generation : 0),
-        accessToken: () => this.getAccessToken(),
-        revoked: () => void this.#end('revoked'),
-        answered: (response) => csrf.remember(response),
-      },
-      this.#lifetime.signal,
-    );
+      lifetime: this.#lifetime.signal,
+      live: () => (this.#tokens ? this.#generation : 0),
+      end: (reason) => void this.#end(reason),
+      emit: this.#events.emit,
+      answered: (response) => csrf.remember(response),
+    };
+    options.sessionCheck?.start(link);
+    options.idleTimeout?.start(link);
     this.ready = this.#restore();
     // Every method works taken off the object: `const { login, http } = useSessionClient()`.
     for (const name of Object.getOwnPropertyNames(TokenwardSession.prototype) as Array<keyof this>) {
@@ -265,9 +262,6 @@ class TokenwardSession implements Session<unknown> {
     this.#freshUntil = 0;
     this.#lifetime.abort();
     this.#scheduler.dispose();
-    this.#stopWake();
-    this.#stopCheck?.();
-    this.#stopIdle();
     this.#channel?.close();
     this.#events.clear();
   }
@@ -448,13 +442,11 @@ class TokenwardSession implements Session<unknown> {
     this.#retryAt = 0;
     this.#scheduler.at(dueAt);
     this.#state.update({ status: 'authenticated', expiresAt: tokens.expiresAt, claims: tokens.claims, error: null, expired: false });
-    this.#startIdle();
     if (event) this.#events.emit(event, { claims: tokens.claims, expiresAt: tokens.expiresAt, source });
   }
 
   #onMessage(message: Envelope): void {
     if (this.#disposed) return;
-    if (message.type === 'activity') return this.#idle?.heard(message.at);
     if (message.generation < this.#generation) return;
     if (message.type === 'logout') {
       // The telling tab may be closing, or may have fallen back to memory: make sure the logout is on record.
@@ -464,20 +456,6 @@ class TokenwardSession implements Session<unknown> {
     } else {
       void this.#resync();
     }
-  }
-
-  #startIdle(): void {
-    this.#idle ??=
-      this.#options.idleTimeout?.track({
-        onWarning: (logoutAt) => this.#events.emit('idle-warning', { logoutAt }),
-        onIdle: () => void this.#end('idle'),
-        broadcast: (at) => void this.#channel?.post({ type: 'activity', at }),
-      }) ?? null;
-  }
-
-  #stopIdle(): void {
-    this.#idle?.dispose();
-    this.#idle = null;
   }
 
   async #recover(sentVersion: number): Promise<boolean> {
@@ -501,7 +479,6 @@ class TokenwardSession implements Session<unknown> {
     this.#failures = 0;
     this.#retryAt = 0;
     this.#scheduler.at(null);
-    this.#stopIdle();
     this.#state.update({ status: 'unauthenticated', expiresAt: null, claims: null, refreshing: false, error: null, expired: false });
     return wasSignedIn;
   }

@@ -1,15 +1,12 @@
 /**
  * Calls `handler` whenever the page may have been asleep: it became visible, got focus, came
  * back online, was restored from the back/forward cache, or resumed after being frozen.
- * Outside a browser there is nothing to listen to.
+ * Outside a browser there is nothing to listen to. Stops listening when `signal` aborts.
  */
-export function onWake(handler: () => void): () => void {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
-  // One signal removes every listener at once.
-  const stop = new AbortController();
-  const options = { signal: stop.signal };
+export function onWake(handler: () => void, signal: AbortSignal): void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return;
+  const options = { signal };
   for (const name of ['focus', 'online', 'pageshow']) window.addEventListener(name, handler, options);
   document.addEventListener('resume', handler, options);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && handler(), options);
-  return () => stop.abort();
 }

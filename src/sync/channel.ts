@@ -9,8 +9,7 @@ import { LOGOUT_REASONS, type LogoutReason } from '../events.js';
 export type SyncMessage =
   | { readonly type: 'login'; readonly generation: number }
   | { readonly type: 'tokens'; readonly generation: number }
-  | { readonly type: 'logout'; readonly generation: number; readonly reason: LogoutReason }
-  | { readonly type: 'activity'; readonly at: number };
+  | { readonly type: 'logout'; readonly generation: number; readonly reason: LogoutReason };
 
 /** A message as it travels, stamped with the sending tab's id. */
 export type Envelope = SyncMessage & { readonly tab: string };
@@ -52,21 +51,15 @@ export function openSyncChannel(name: string): SyncChannel | null {
   };
 }
 
-/** How far ahead of this tab's clock another tab's `at` may be. */
-const CLOCK_SKEW_MS = 5_000;
-
 /**
  * Whether a message is exactly one of the documented shapes. Only same-origin code can post,
  * but a bug there must not poison every tab: a generation of Infinity would refuse every later
- * login, an `at` in the future would switch the idle timeout off, an unknown reason would
- * reach the app. Generations stay far below 2^53, so that counting on from one stays exact.
+ * login, an unknown reason would reach the app. Generations stay far below 2^53, so that counting on from one stays exact.
  */
 function isEnvelope(message: unknown): message is Envelope {
-  const { type, generation, reason, at, tab, ...rest } = (message ?? {}) as Record<string, unknown>;
+  const { type, generation, reason, tab, ...rest } = (message ?? {}) as Record<string, unknown>;
   if (typeof tab !== 'string' || Object.keys(rest).length > 0 || (type === 'logout') !== (reason !== undefined)) return false;
-  if (type === 'activity') return generation === undefined && Number.isSafeInteger(at) && (at as number) <= Date.now() + CLOCK_SKEW_MS;
   return (
-    at === undefined &&
     (type === 'login' || type === 'tokens' || Object.hasOwn(LOGOUT_REASONS, reason as string)) &&
     Number.isSafeInteger(generation) &&
     (generation as number) >= 0 &&

@@ -1,4 +1,6 @@
+import { BroadcastChannel } from 'broadcast-channel';
 import { createScheduler } from '../refresh/scheduler.js';
+import type { SessionLink, SessionPart } from './link.js';
 
 /** What `idleTimeout()` takes besides the timeout. */
 export interface IdleTimeoutOptions {
@@ -9,8 +11,52 @@ export interface IdleTimeoutOptions {
   readonly warning?: number;
 }
 
-/** What the idle tracker tells the session. */
-export interface IdleHooks {
+/** What `createSession({ idleTimeout })` takes: made by `idleTimeout()`. */
+export type IdleTimeout = SessionPart;
+
+/**
+ * Ends the session after `seconds` without user activity in any tab (reason `idle`), with an
+ * `idle-warning` event `warning` seconds before: `createSession({ idleTimeout: idleTimeout(900) })`.
+ * 0 is off, for a timeout read from configuration.
+ */
+export function idleTimeout(seconds: number, { warning = 60 }: IdleTimeoutOptions = {}): IdleTimeout {
+  return { start: (link) => seconds > 0 && watchIdle(link, seconds * 1000, Math.min(warning, seconds) * 1000) };
+}
+
+/** How far ahead of this tab's clock another tab's activity may be stamped. */
+const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Tracks activity while the session is signed in. The tabs tell each other of theirs over a
+ * channel of their own (`<name>:activity`) as a bare timestamp; one that is not a safe integer,
+ * or lies in the future (it would switch the timeout off), is ignored.
+ */
+function watchIdle({ session, options, lifetime, end, emit }: SessionLink, timeout: number, warning: number): void {
+  const channel = typeof window === 'undefined' ? null : new BroadcastChannel<unknown>(`${options.name}:activity`);
+  let tracker: IdleTracker | null = null;
+  const stop = (): void => {
+    tracker?.dispose();
+    tracker = null;
+  };
+  const hooks: IdleHooks = {
+    onWarning: (logoutAt) => emit('idle-warning', { logoutAt }),
+    onIdle: () => end('idle'),
+    // A failed broadcast only makes the other tabs decide on what they saw themselves.
+    broadcast: (at) => void channel?.postMessage(at).catch(() => undefined),
+  };
+  if (channel) channel.onmessage = (at) => Number.isSafeInteger(at) && (at as number) <= Date.now() + CLOCK_SKEW_MS && tracker?.heard(at as number);
+  const unsubscribe = session.subscribe(({ status }) => {
+    if (status !== 'authenticated') stop();
+    else tracker ??= trackIdle({ ...hooks, timeout, warning });
+  });
+  lifetime.addEventListener('abort', () => {
+    unsubscribe();
+    stop();
+    void channel?.close();
+  });
+}
+
+interface IdleHooks {
   readonly onWarning: (logoutAt: number) => void;
   readonly onIdle: () => void;
   /** Tells the other tabs this tab saw activity (throttled). */
@@ -24,25 +70,10 @@ interface IdleOptions extends IdleHooks {
   readonly warning: number;
 }
 
-export interface IdleTracker {
+interface IdleTracker {
   /** Activity another tab saw at `at`. */
   heard(at: number): void;
   dispose(): void;
-}
-
-/** What `createSession({ idleTimeout })` takes: made by `idleTimeout()`, so that an app without it bundles none of it. */
-export interface IdleTimeout {
-  /** Starts tracking activity for a signed-in session; null when the timeout is 0 (off). */
-  track(hooks: IdleHooks): IdleTracker | null;
-}
-
-/**
- * Ends the session after `seconds` without user activity in any tab (reason `idle`), with an
- * `idle-warning` event `warning` seconds before: `createSession({ idleTimeout: idleTimeout(900) })`.
- * 0 is off, for a timeout read from configuration.
- */
-export function idleTimeout(seconds: number, { warning = 60 }: IdleTimeoutOptions = {}): IdleTimeout {
-  return { track: (hooks) => (seconds > 0 ? trackIdle({ ...hooks, timeout: seconds * 1000, warning: Math.min(warning, seconds) * 1000 }) : null) };
 }
 
 // Pointer events cover mouse, pen and touch alike.

@@ -1,5 +1,5 @@
-import type { ResolvedOptions } from '../options.js';
 import { onWake } from '../refresh/wake.js';
+import type { SessionLink, SessionPart } from './link.js';
 
 /** What `sessionCheck()` takes. */
 export interface SessionCheckOptions {
@@ -15,14 +15,8 @@ export interface SessionCheckOptions {
   readonly interval?: number;
 }
 
-/** What `createSession({ sessionCheck })` takes: made by `sessionCheck()`, so that an app without it bundles none of it. */
-export interface SessionCheck {
-  /** Starts checking `session` with the session's own settings; returns the function that stops it. */
-  watch(options: CheckContext, session: CheckedSession, lifetime: AbortSignal): () => void;
-}
-
-/** The session's settings the check uses. */
-export type CheckContext = Pick<ResolvedOptions, 'baseUrl' | 'name' | 'timeout'>;
+/** What `createSession({ sessionCheck })` takes: made by `sessionCheck()`. */
+export type SessionCheck = SessionPart;
 
 /**
  * Server-side invalidation: `createSession({ sessionCheck: sessionCheck({ interval: 60 }) })`
@@ -30,7 +24,7 @@ export type CheckContext = Pick<ResolvedOptions, 'baseUrl' | 'name' | 'timeout'>
  * `interval` seconds while a tab is visible; a session ended there logs every tab out with reason `revoked`.
  */
 export function sessionCheck(options: SessionCheckOptions = {}): SessionCheck {
-  return { watch: (context, session, lifetime) => watchSession(options, context, session, lifetime) };
+  return { start: (link) => watchSession(options, link) };
 }
 
 /** The endpoint as an absolute URL and the interval in ms; null without a server to ask. */
@@ -39,21 +33,6 @@ export function checkSettings(
   baseUrl: string | undefined,
 ): { url: string; interval: number } | null {
   return baseUrl ? { url: new URL(endpoint, baseUrl).href, interval: interval * 1000 } : null;
-}
-
-/** What the check needs from the session. */
-export interface CheckedSession {
-  /**
-   * The generation of the session while signed in (it counts session boundaries, from 1), or 0:
-   * a verdict about an older session must not end a newer one.
-   */
-  live(): number;
-  /** The bearer token to send, obtained the normal way (refreshing if due); null in cookie mode. */
-  accessToken(): Promise<string | null>;
-  /** The server said the session is over. */
-  revoked(): void;
-  /** Every answer, for the CSRF token a server may send in a header to a cross-site page. */
-  answered(response: Response): void;
 }
 
 /**
@@ -70,31 +49,31 @@ export interface CheckedSession {
  *
  * Only `401` or a 2xx body `{"active": false}` ends the session; anything else (5xx, 429,
  * redirect, network, timeout, a body that is not JSON) says nothing and changes nothing.
- * A no-op without a `baseUrl`, and in Node or during SSR. Returns the function that stops it.
+ * A no-op without a `baseUrl`, and in Node or during SSR. Stops when `lifetime` aborts.
  */
-function watchSession(options: SessionCheckOptions, { baseUrl, name, timeout }: CheckContext, session: CheckedSession, lifetime: AbortSignal): () => void {
+function watchSession(options: SessionCheckOptions, { session, options: { baseUrl, name, timeout }, lifetime, live, end, answered }: SessionLink): void {
   const settings = checkSettings(options, baseUrl);
-  if (!settings || typeof document === 'undefined') return () => {};
+  if (!settings || typeof document === 'undefined') return;
   const { url, interval } = settings;
   const cooldown = Math.min(interval / 2, 5_000);
 
   async function check(): Promise<void> {
-    const generation = session.live();
-    const token = await session.accessToken();
+    const generation = live();
+    const token = await session.getAccessToken();
     const response = await fetch(url, {
       credentials: 'include',
       redirect: 'error',
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]),
     });
-    session.answered(response);
+    answered(response);
     const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
     // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.
-    if (ended && generation === session.live()) session.revoked();
+    if (ended && generation === live()) end('revoked');
   }
 
   function occasion(): void {
-    if (!session.live()) return;
+    if (!live()) return;
     // Held for the check and at least the cooldown: the other tabs' occasions of this moment find it taken.
     const held = () => Promise.all([check().catch(() => {}), new Promise((resolve) => setTimeout(resolve, cooldown))]);
     void navigator.locks.request(`${name}:session-check`, { ifAvailable: true }, (lock) => lock && held()).catch(() => {});
@@ -112,9 +91,6 @@ function watchSession(options: SessionCheckOptions, { baseUrl, name, timeout }: 
     );
   };
   tick();
-  const stopWake = onWake(occasion);
-  return () => {
-    clearTimeout(timer);
-    stopWake();
-  };
+  onWake(occasion, lifetime);
+  lifetime.addEventListener('abort', () => clearTimeout(timer));
 }

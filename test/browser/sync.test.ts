@@ -132,6 +132,8 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
       await active.waitForTimeout(200);
     }
     for (const page of pages) expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    // Junk on the activity channel (an hour ahead would switch the timeout off, a string is no time) changes nothing.
+    await active.evaluate(() => window.twTest.postOnChannel('tokenward:activity', [Date.now() + 3_600_000, 'now', null, { at: Date.now() }]));
     // Silence: every tab warns, then logs out as idle.
     for (const page of pages) {
       await waitForState(page, 'unauthenticated', { timeout: 8_000 });
