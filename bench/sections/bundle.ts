@@ -1,6 +1,6 @@
 // 1. Bundle cost: each app in bench/apps/ built the way an app ships (Vite production build:
 // minified, tree-shaken, for the browser), then compressed the way a server would send it.
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 import { format, type SectionReport, type SummaryRow } from '../lib/report.ts';
@@ -21,6 +21,8 @@ interface Size {
 interface Built extends Size {
   /** Rendered (tree-shaken, not yet minified) bytes per package; tokenward's own files as "tokenward src". */
   readonly origins: ReadonlyMap<string, number>;
+  /** tokenward's own files in the build, as paths from the repository root (`src/session.ts`). */
+  readonly sources: readonly string[];
 }
 
 /** Another SDK's quickstart app (bench/apps/<entry>) and the package it is about. */
@@ -56,11 +58,13 @@ export async function bundle(entry: string): Promise<Built> {
   })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((output) => output.output);
   const origins = new Map<string, number>();
+  const sources: string[] = [];
   for (const chunk of outputs) {
     if (chunk.type !== 'chunk') continue;
     for (const [id, module] of Object.entries(chunk.modules)) {
       const origin = originOf(id);
       origins.set(origin, (origins.get(origin) ?? 0) + module.renderedLength);
+      if (origin === 'tokenward src') sources.push(relative(join(benchDir, '..'), id).replace(/\\/g, '/'));
     }
   }
   const files = outputs.filter((file) => file.fileName.endsWith('.js')).map((file) => Buffer.from(file.type === 'chunk' ? file.code : file.source));
@@ -78,6 +82,7 @@ export async function bundle(entry: string): Promise<Built> {
     ),
     chunks: files.length,
     origins,
+    sources,
   };
 }
 
