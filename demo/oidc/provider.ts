@@ -1,7 +1,9 @@
 // A real, certified OpenID Provider (oidc-provider) on loopback, for the browser tests and the
 // demo: a public SPA client, PKCE required, refresh-token rotation, revocation, RP-initiated
-// logout, short-lived JWT access tokens for one API (a resource indicator), and the provider's
-// development login and consent pages, which a browser fills in like a user.
+// logout, short-lived JWT access tokens for one API (a resource indicator), DPoP (RFC 9449: it
+// binds the tokens of a client that sends proofs, and hands out nonces when told to), and the
+// provider's development login and consent pages, which a browser fills in like a user.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -24,6 +26,8 @@ export interface ProviderRequest {
   readonly method: string;
   readonly path: string;
   readonly authorization: string | undefined;
+  /** The DPoP proof the request carried, if any. */
+  readonly dpop: string | undefined;
   readonly cookie: boolean;
   readonly status: number;
 }
@@ -54,6 +58,8 @@ export interface OidcProvider {
   resetStats(): void;
   /** Makes `endpoint` (default the token endpoint) fail; 'none' restores it, and every other endpoint. */
   failToken(failure: TokenFailure, endpoint?: FailingEndpoint): void;
+  /** From now on, a DPoP proof without a current server nonce is answered `400 use_dpop_nonce` with one (off after each test). */
+  requireDpopNonce(required: boolean): void;
   /** The refresh tokens the provider holds right now (opaque values). */
   refreshTokens(): string[];
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
@@ -64,6 +70,17 @@ export interface OidcProvider {
 }
 
 const CLIENT_ID = 'tokenward-spa';
+
+/** What the request log keeps of a request, besides its status. */
+function requestOf(ctx: { method: string; path: string; get(header: string): string }): Omit<ProviderRequest, 'status'> {
+  return {
+    method: ctx.method,
+    path: ctx.path,
+    authorization: ctx.get('authorization') || undefined,
+    dpop: ctx.get('dpop') || undefined,
+    cookie: !!ctx.get('cookie'),
+  };
+}
 
 /** oidc-provider's storage, in memory, open to the checks above (the bundled one hides its contents). */
 function memoryAdapter(): { factory: (name: string) => Adapter; entries: Map<string, AdapterPayload> } {
@@ -105,6 +122,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const ttl = options.accessTokenTtl ?? 4;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const { factory, entries } = memoryAdapter();
+  let nonceRequired = false;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -146,6 +164,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
             <button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
         },
       },
+      // Tokens requested with a proof are bound to its key: access tokens get `cnf.jkt`, and a
+      // public client's refresh token works only with a proof by that key. Nonces come from an
+      // HMAC over the time step (oidc-provider's own), so nothing is stored per nonce.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => nonceRequired },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => apiOrigin,
@@ -162,7 +184,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
 
   provider.use(async (ctx, next) => {
     if (failure !== 'none' && ctx.method === 'POST' && ctx.path === failing) {
-      requests.push({ method: ctx.method, path: ctx.path, authorization: ctx.get('authorization') || undefined, cookie: !!ctx.get('cookie'), status: 0 });
+      requests.push({ ...requestOf(ctx), status: 0 });
       if (failure === 'down') {
         ctx.req.socket.destroy();
         ctx.respond = false;
@@ -175,13 +197,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return;
     }
     await next();
-    requests.push({
-      method: ctx.method,
-      path: ctx.path,
-      authorization: ctx.get('authorization') || undefined,
-      cookie: !!ctx.get('cookie'),
-      status: ctx.status,
-    });
+    requests.push({ ...requestOf(ctx), status: ctx.status });
     if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(WEB_FONT, '');
   });
 
@@ -216,6 +232,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     failToken(next, endpoint = '/token') {
       failure = next;
       failing = endpoint;
+    },
+    requireDpopNonce(required) {
+      nonceRequired = required;
     },
     refreshTokens: () =>
       ofModel('RefreshToken')

@@ -2,13 +2,13 @@
 // runs on a second loopback origin and the API that accepts its tokens on a third, so CORS
 // between them is real. The provider's pages are filled in like a user would.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startOidcApi, type OidcApi } from '../../../demo/oidc/api.ts';
 import { startOidcProvider, type OidcProvider } from '../../../demo/oidc/provider.ts';
 import type { SessionOptions } from '../../../src/index.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
-import { waitForState } from './browser.ts';
-import { startSessions } from './sessions.ts';
+import { trackErrors, waitForState } from './browser.ts';
+import { eventsOf, startSessions } from './sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './suite.ts';
 
 export interface OidcSuite extends BrowserSuite {
@@ -24,18 +24,20 @@ export interface OidcSuite extends BrowserSuite {
   start(pages: readonly Page[], options?: SessionOptions): Promise<void>;
 }
 
-export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number } = {}): OidcSuite {
+/** `page`: the fixture page that runs the session and is the redirect URI (default '/oidc.html'). */
+export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html' }: { accessTokenTtl?: number; page?: string } = {}): OidcSuite {
   const suite = useBrowserSuite();
   let provider: OidcProvider | undefined;
   let api: OidcApi | undefined;
 
   beforeAll(async () => {
     api = await startOidcApi();
-    provider = await startOidcProvider({ appOrigins: [suite.server.url], apiUrl: api.url, accessTokenTtl });
+    provider = await startOidcProvider({ appOrigins: [suite.server.url], page, apiUrl: api.url, accessTokenTtl });
     api.trust(provider.issuer);
   });
   afterEach(() => {
     provider?.failToken('none');
+    provider?.requireDpopNonce(false);
     provider?.resetStats();
   });
   afterAll(async () => {
@@ -50,7 +52,7 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
   const oidcSuite: OidcSuite = Object.create(suite, {
     provider: { get: () => started(provider) },
     api: { get: () => started(api) },
-    oidcPage: { get: () => `${suite.server.url}/oidc.html` },
+    oidcPage: { get: () => `${suite.server.url}${page}` },
   });
   oidcSuite.oidcOptions = () => ({
     issuer: oidcSuite.provider.issuer,
@@ -112,4 +114,52 @@ export async function signIn(page: Page, h: OidcSuite, options?: SessionOptions)
   await h.start([page], options);
   await waitForState(page, 'authenticated');
   return callback;
+}
+
+/**
+ * `tabs` tabs signed in (through the first), each calling the API through `session.fetch` every
+ * 150 ms for `runFor` ms; then checks what the issue asks of them: no call failed, no tab signed
+ * out or saw a page error, no `invalid_grant`, at least 5 rotations and one provider refresh per
+ * rotation across all tabs (at most one more). Resolves the tabs, for more checks.
+ */
+export async function keepTabsBusy(h: OidcSuite, tabs: number, runFor: number): Promise<Page[]> {
+  const pages = await h.oidcTabs(tabs);
+  const [first, ...others] = pages;
+  const errors = pages.map((page) => trackErrors(page));
+  await h.start([first!]);
+  await signIn(first!, h);
+  await h.start(others);
+  await Promise.all(others.map((page) => waitForState(page, 'authenticated')));
+  h.provider.resetStats();
+  const results = await Promise.all(
+    pages.map((page) =>
+      page.evaluate(
+        async ({ api, runFor }) => {
+          const failed: string[] = [];
+          let ok = 0;
+          const end = Date.now() + runFor;
+          while (Date.now() < end) {
+            const status = await window.session.fetch(`${api}/me`).then(
+              (r) => r.status,
+              (e: unknown) => String(e),
+            );
+            if (status === 200) ok++;
+            else failed.push(String(status));
+            await new Promise((resolve) => setTimeout(resolve, 150));
+          }
+          return { ok, failed, status: window.session.getState().status };
+        },
+        { api: h.api.url, runFor },
+      ),
+    ),
+  );
+  const stats = h.provider.stats();
+  for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
+  expect(stats.invalidGrants).toBe(0);
+  expect(stats.rotations).toBeGreaterThanOrEqual(5);
+  // One provider refresh per due time across all tabs, never one per tab.
+  expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
+  for (const page of pages) expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
+  for (const list of errors) expect(list).toEqual([]);
+  return pages;
 }
