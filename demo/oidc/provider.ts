@@ -60,6 +60,8 @@ export interface OidcProvider {
   failToken(failure: TokenFailure, endpoint?: FailingEndpoint): void;
   /** From now on, a DPoP proof without a current server nonce is answered `400 use_dpop_nonce` with one (off after each test). */
   requireDpopNonce(required: boolean): void;
+  /** From now on, the provider acts as one without DPoP support: it never sees `dpop_jkt` nor a proof, and issues Bearer tokens. */
+  ignoreDpop(ignored: boolean): void;
   /** The refresh tokens the provider holds right now (opaque values). */
   refreshTokens(): string[];
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
@@ -123,6 +125,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const { factory, entries } = memoryAdapter();
   let nonceRequired = false;
+  let dpopIgnored = false;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -183,6 +186,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   let failing: FailingEndpoint = '/token';
 
   provider.use(async (ctx, next) => {
+    if (dpopIgnored) {
+      delete ctx.req.headers.dpop;
+      const query = new URLSearchParams(ctx.querystring);
+      query.delete('dpop_jkt');
+      ctx.querystring = query.toString();
+    }
     if (failure !== 'none' && ctx.method === 'POST' && ctx.path === failing) {
       requests.push({ ...requestOf(ctx), status: 0 });
       if (failure === 'down') {
@@ -235,6 +244,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     },
     requireDpopNonce(required) {
       nonceRequired = required;
+    },
+    ignoreDpop(ignored) {
+      dpopIgnored = ignored;
     },
     refreshTokens: () =>
       ofModel('RefreshToken')

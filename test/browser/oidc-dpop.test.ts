@@ -39,6 +39,12 @@ const tokenCalls = () => posted('/token').map(({ status, dpop }) => ({ status, n
 const vaultKeyIs = (page: Page, record: string, jkt: unknown): Promise<boolean | null> =>
   page.evaluate(({ record, jkt }) => window.twOidcDpop.keyIs(record, String(jkt)), { record, jkt });
 
+/** Nothing of a sign-in left in the browser: no tokens, no key, no pending record (a signed-out marker at most). */
+async function expectNoSession(page: Page): Promise<void> {
+  const dump = await page.evaluate(() => window.twTest.dumpAllStorage());
+  expect(dump.indexedDB.filter((record) => record.key !== 'session' || !record.value.includes('signedOut'))).toEqual([]);
+}
+
 describe('tokenward/oidc with DPoP: sign-in and theft', () => {
   it('binds the code and the tokens to the key in the vault; the API takes the access token only with a proof by that key', async () => {
     const [page] = await h.oidcTabs(1);
@@ -106,6 +112,20 @@ describe('tokenward/oidc with DPoP: sign-in and theft', () => {
     expect(h.provider.requests.filter((r) => r.authorization)).toEqual([]);
     expect(h.provider.requests.filter((r) => r.path.startsWith('/token') && r.cookie)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('tokenward/oidc with DPoP: a provider that ignores it', () => {
+  it('refuses the Bearer tokens of a provider without DPoP support: typed error, nothing stored', async () => {
+    h.provider.ignoreDpop(true);
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!]);
+    await reachCallback(page!, h);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(h.provider.stats().codeExchanges).toBe(1);
+    await expectNoSession(page!);
   });
 });
 
@@ -182,9 +202,7 @@ describe('tokenward/oidc with DPoP: the key ends with the session', () => {
       expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
       expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
       expect(h.provider.stats().codeExchanges).toBe(0);
-      const dump = await page!.evaluate(() => window.twTest.dumpAllStorage());
-      expect(dump.indexedDB.filter((record) => record.key !== 'session')).toEqual([]);
-      expect(dump.indexedDB.filter((record) => !record.value.includes('signedOut'))).toEqual([]);
+      await expectNoSession(page!);
     },
   );
 });

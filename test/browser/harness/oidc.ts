@@ -38,6 +38,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html' }: { acce
   afterEach(() => {
     provider?.failToken('none');
     provider?.requireDpopNonce(false);
+    provider?.ignoreDpop(false);
     provider?.resetStats();
   });
   afterAll(async () => {
