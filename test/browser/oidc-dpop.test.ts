@@ -62,6 +62,8 @@ describe('tokenward/oidc with DPoP: sign-in and theft', () => {
     expect(tokenCalls()).toEqual([{ status: 200, nonce: false }]);
     expect(await signerOf(posted('/token')[0]?.dpop)).toBe(jkt);
     expect(await vaultKeyIs(page!, 'dpop-key', jkt)).toBe(true);
+    // The pending sign-in's copy went with it.
+    expect(await vaultKeyIs(page!, 'oidc-login-key-pair', jkt)).toBeNull();
 
     const me = await page!.evaluate(async (api) => {
       const response = await window.session.fetch(`${api}/me`);
