@@ -20,8 +20,8 @@ async function measureFetch(bench: BrowserBench): Promise<{ rates: Record<FetchK
   const contexts = await Promise.all([bench.browser.newContext(), bench.browser.newContext()]);
   try {
     const pages = {
-      bearer: (await openPages(bench, contexts[0]!, '/dpop.html', 1))[0]!,
-      dpop: (await openPages(bench, contexts[1]!, '/dpop.html', 1))[0]!,
+      bearer: (await openPages(bench, contexts[0], '/dpop.html', 1))[0]!,
+      dpop: (await openPages(bench, contexts[1], '/dpop.html', 1))[0]!,
     };
     for (const kind of KINDS) await pages[kind].evaluate((k) => window.benchDpop.setup(k), kind);
     const rates: Record<FetchKind, number[]> = { bearer: [], dpop: [] };
@@ -105,7 +105,7 @@ export async function measureDpop(bench: BrowserBench): Promise<SectionReport> {
         `${ROUNDS} rounds after a warm-up, the order alternating. The server verifies each proof (jose: signature, htm/htu, iat, jti replay cache, ath, cnf.jkt), so the DPoP figure includes the server's side too.`,
       `Proofs: the SDK's own signer (src/dpop/proof.ts): per proof one WebCrypto ECDSA P-256 signature, a random UUID and two small base64url encodings; the header with the public JWK is encoded once per key and \`ath\` once per access token. ` +
         `Chromium's timer is coarse (100 µs without cross-origin isolation), so each figure is the mean of a batch of ${PROOF_BATCH} sequential proofs; p50/p99 are over ${PROOF_BATCHES} batches.`,
-      'Bundle: built like section 1 (Vite production build, gzip -9 of every emitted file). auth0-spa-js ships as one pre-built ESM file whose DPoP code (with the \`dpop\` package) is in every build, used or not; its own quickstart without DPoP is shown for reference.',
+      'Bundle: built like section 1 (Vite production build, gzip -9 of every emitted file). auth0-spa-js ships as one pre-built ESM file whose DPoP code (with the `dpop` package) is in every build, used or not; its own quickstart without DPoP is shown for reference.',
     ],
   };
 }
