@@ -12,7 +12,7 @@ import { keepTabsBusy, reachCallback, signIn, useOidcSuite } from './harness/oid
 import { eventsOf } from './harness/sessions.ts';
 
 const TTL = 3;
-const h = useOidcSuite({ accessTokenTtl: TTL, page: '/oidc-dpop.html' });
+const h = useOidcSuite({ accessTokenTtl: TTL, page: '/oidc-dpop.html', dpop: true });
 
 const accessToken = async (page: Page): Promise<string> => (await page.evaluate(() => window.session.getAccessToken())) ?? '';
 

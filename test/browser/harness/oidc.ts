@@ -8,7 +8,7 @@ import { startOidcProvider, type OidcProvider } from '../../../demo/oidc/provide
 import type { SessionOptions } from '../../../src/index.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
 import { trackErrors, waitForState } from './browser.ts';
-import { eventsOf, startSessions } from './sessions.ts';
+import { callApiFor, eventsOf, startSessions } from './sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './suite.ts';
 
 export interface OidcSuite extends BrowserSuite {
@@ -24,8 +24,16 @@ export interface OidcSuite extends BrowserSuite {
   start(pages: readonly Page[], options?: SessionOptions): Promise<void>;
 }
 
-/** `page`: the fixture page that runs the session and is the redirect URI (default '/oidc.html'). */
-export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html' }: { accessTokenTtl?: number; page?: string } = {}): OidcSuite {
+export interface OidcSuiteOptions {
+  /** Seconds. Default 3. */
+  accessTokenTtl?: number;
+  /** The fixture page that runs the session and is the redirect URI. Default '/oidc.html'. */
+  page?: string;
+  /** Sessions get `dpop` from tokenward/dpop (the page must load the DPoP fixture entry: oidc-dpop.html). */
+  dpop?: boolean;
+}
+
+export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html', dpop = false }: OidcSuiteOptions = {}): OidcSuite {
   const suite = useBrowserSuite();
   let provider: OidcProvider | undefined;
   let api: OidcApi | undefined;
@@ -39,6 +47,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html' }: { acce
     provider?.failToken('none');
     provider?.requireDpopNonce(false);
     provider?.ignoreDpop(false);
+    provider?.answerRefreshesAs(null);
     provider?.resetStats();
   });
   afterAll(async () => {
@@ -67,7 +76,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html' }: { acce
     await Promise.all(pages.map((page) => page.goto(oidcSuite.oidcPage)));
     return pages;
   };
-  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions());
+  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions(), dpop);
   return oidcSuite;
 }
 
@@ -132,28 +141,7 @@ export async function keepTabsBusy(h: OidcSuite, tabs: number, runFor: number): 
   await h.start(others);
   await Promise.all(others.map((page) => waitForState(page, 'authenticated')));
   h.provider.resetStats();
-  const results = await Promise.all(
-    pages.map((page) =>
-      page.evaluate(
-        async ({ api, runFor }) => {
-          const failed: string[] = [];
-          let ok = 0;
-          const end = Date.now() + runFor;
-          while (Date.now() < end) {
-            const status = await window.session.fetch(`${api}/me`).then(
-              (r) => r.status,
-              (e: unknown) => String(e),
-            );
-            if (status === 200) ok++;
-            else failed.push(String(status));
-            await new Promise((resolve) => setTimeout(resolve, 150));
-          }
-          return { ok, failed, status: window.session.getState().status };
-        },
-        { api: h.api.url, runFor },
-      ),
-    ),
-  );
+  const results = await callApiFor(pages, `${h.api.url}/me`, runFor, 150);
   const stats = h.provider.stats();
   for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
   expect(stats.invalidGrants).toBe(0);
