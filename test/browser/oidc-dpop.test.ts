@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { generateDpopKey } from '../../src/dpop/key.ts';
 import { createProver } from '../../src/dpop/proof.ts';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { keepTabsBusy, reachCallback, signIn, useOidcSuite } from './harness/oidc.ts';
+import { keepTabsBusy, reachCallback, signIn, stopSession, useOidcSuite } from './harness/oidc.ts';
 import { eventsOf } from './harness/sessions.ts';
 
 const TTL = 3;
@@ -100,6 +100,7 @@ describe('tokenward/oidc with DPoP: sign-in and theft', () => {
 
     // The session itself is untouched: a reload restores it with its key from the vault, with
     // no provider call, and it refreshes and calls the API as before.
+    await stopSession(page!);
     const calls = h.provider.requests.length;
     await page!.reload();
     await h.start([page!]);
@@ -145,6 +146,7 @@ describe('tokenward/oidc with DPoP: nonces', () => {
     expect(await eventsOf(page!)).toEqual(['login:this-tab']);
 
     // A new page has learned no nonce yet: its first refresh is challenged as well.
+    await stopSession(page!);
     await page!.reload();
     await h.start([page!]);
     await waitForState(page!, 'authenticated');

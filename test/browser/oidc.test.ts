@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { keepTabsBusy, reachCallback, signIn, startLogin, useOidcSuite } from './harness/oidc.ts';
+import { keepTabsBusy, reachCallback, signIn, startLogin, stopSession, useOidcSuite } from './harness/oidc.ts';
 import { eventsOf, startSessions } from './harness/sessions.ts';
 
 const h = useOidcSuite();
@@ -128,6 +128,7 @@ describe('tokenward/oidc refused callbacks', () => {
 
     // The same URL again in the browser that signed in, still signed in: the state was used up,
     // and the session keeps its user.
+    await stopSession(page!);
     await page!.goto(callback);
     await h.start([page!]);
     expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
