@@ -1,6 +1,6 @@
 // The demo page: `vite build --config demo/vite.config.ts` writes demo/dist, which the demo
 // server serves at '/'. The page and the examples import the SDK by its package names
-// (`tokenward`, `tokenward/react`, `tokenward/vue`, `tokenward/oidc`), as an app would, and the alias below points
+// (`tokenward`, `tokenward/react`, `tokenward/vue`, `tokenward/oidc`, `tokenward/dpop`), as an app would, and the alias below points
 // those at the sources (../src), so the demo always shows the code in this checkout (tsconfig.json
 // has the same mapping under `paths`). Every .html page in demo/ is built (the framework examples
 // live next to index.html) and linked from index.html.
@@ -46,7 +46,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^tokenward$/, replacement: join(sources, 'index.ts') },
-      { find: /^tokenward\/(react|vue|oidc)$/, replacement: join(sources, '$1', 'index.ts') },
+      { find: /^tokenward\/(react|vue|oidc|dpop)$/, replacement: join(sources, '$1', 'index.ts') },
     ],
   },
   build: {

@@ -1,3 +1,4 @@
+import type { DpopSupport } from './dpop/index.js';
 import { TokenwardError } from './errors.js';
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { FlowFactory } from './flows/flow.js';
@@ -87,6 +88,12 @@ export interface SessionOptions<Login = LoginCredentials> {
   sessionCheck?: SessionCheckOptions | false;
   /** How tokens are obtained, refreshed and revoked. Default: the first-party contract (`baseUrl`, `endpoints`); `oidc()` from `tokenward/oidc` for an OpenID provider. */
   flow?: FlowFactory<Login>;
+  /**
+   * `dpop` from `tokenward/dpop`: binds the tokens to a non-extractable key pair of this browser
+   * (RFC 9449), so that a stolen token is useless without it. Cookie mode has no token to bind: there it only signs the auth calls.
+   * @default undefined (bearer tokens)
+   */
+  dpop?: DpopSupport;
 }
 
 export interface ResolvedOptions {
@@ -107,6 +114,7 @@ export interface ResolvedOptions {
   readonly purge: PurgeOptions | undefined;
   readonly sessionCheck: SessionCheckOptions | false | undefined;
   readonly flow: FlowFactory<unknown> | undefined;
+  readonly dpop: DpopSupport | undefined;
 }
 
 const DEFAULT_ENDPOINTS: Endpoints = { login: '/auth/login', refresh: '/auth/refresh', logout: '/auth/logout' };
@@ -150,5 +158,6 @@ export function resolveOptions<Login>(options: SessionOptions<Login>): ResolvedO
     purge: options.purge,
     sessionCheck: options.sessionCheck,
     flow: options.flow,
+    dpop: options.dpop,
   };
 }

@@ -1,10 +1,11 @@
 import ky, { type KyInstance } from 'ky';
 import { TokenwardError, toTokenwardError } from './errors.js';
 import { createEmitter, type ChangeSource, type LogoutReason, type SessionEventHandler, type SessionEventName, type SessionEvents } from './events.js';
+import type { DpopBinding, DpopKey } from './dpop/index.js';
 import type { Flow } from './flows/flow.js';
 import { createAuthApi } from './http/auth-api.js';
 import { csrfSource, type CsrfSource } from './http/csrf.js';
-import { createAuthFetch } from './http/fetch.js';
+import { bearer, createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
 import { backoffDelay } from './refresh/backoff.js';
@@ -116,6 +117,8 @@ class TokenwardSession implements Session<unknown> {
   readonly #state = createStore<SessionState>(INITIAL_STATE);
   readonly #events = createEmitter<SessionEvents>();
   readonly #flow: Flow<unknown>;
+  /** With `dpop`: makes, restores and signs with the keys tokens are bound to. */
+  readonly #dpop: DpopBinding | null;
   /** The CSRF token source the auth calls and `fetch` share (cookie, else the latest response header). */
   readonly #csrf: CsrfSource;
   readonly #vault: Vault;
@@ -130,6 +133,8 @@ class TokenwardSession implements Session<unknown> {
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
   #tokens: TokenSet | null = null;
+  /** The DPoP key `#tokens` are bound to; null without DPoP (or for tokens given to setTokens). */
+  #key: DpopKey | null = null;
   /** Counts session boundaries (login, logout); work started in an older generation is dropped. */
   #generation = 0;
   /** Counts credential changes, so a 401 can tell whether someone already refreshed since it was sent. */
@@ -148,13 +153,17 @@ class TokenwardSession implements Session<unknown> {
   constructor(options: ResolvedOptions) {
     this.#options = options;
     const csrf = (this.#csrf = csrfSource(options.csrf));
-    this.#flow = options.flow?.createFlow(options) ?? createAuthApi(options, csrf);
+    const dpop = (this.#dpop = options.dpop?.createBinding() ?? null);
+    const context = { ...options, dpop };
+    this.#flow = options.flow?.createFlow(context) ?? createAuthApi(context, csrf);
     this.#vault = openVault(options.storage, options.name, (error) => this.#report(error), options.timeout);
     this.#channel = openSyncChannel(options.name);
     this.#channel?.onMessage((message) => this.#onMessage(message));
     // The bound leaves a holder room for one refresh call (its own timeout) plus vault I/O.
     this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
+    // Tokens bound to no key (no DPoP, or handed to setTokens()) go as bearer tokens.
+    const send = (request: Request, token: string): Promise<Response> => (this.#key && dpop ? dpop.send(request, token, this.#key) : bearer(request, token));
     this.fetch = createAuthFetch({
       mode: options.mode,
       csrf,
@@ -162,6 +171,7 @@ class TokenwardSession implements Session<unknown> {
       accessToken: () => this.getAccessToken(),
       credentialVersion: () => this.#version,
       recover: (sentVersion) => this.#recover(sentVersion),
+      send,
     });
     // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
     this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
@@ -174,6 +184,7 @@ class TokenwardSession implements Session<unknown> {
       {
         live: () => (this.#tokens ? this.#generation : 0),
         accessToken: () => this.getAccessToken(),
+        send,
         revoked: () => void this.#end('revoked'),
         answered: (response) => csrf.remember(response),
       },
@@ -208,11 +219,13 @@ class TokenwardSession implements Session<unknown> {
     try {
       // A logout response that landed after this login's would clear the cookies the login just set.
       await this.#serverLogout;
-      const tokens = await this.#flow.login(input, this.#lifetime.signal);
+      // A new key for every login: nothing bound to an earlier session works with this one.
+      const key = (await this.#dpop?.create()) ?? null;
+      const tokens = await this.#flow.login(input, this.#lifetime.signal, key);
       // None: the sign-in goes on elsewhere and comes back through the flow's callback.
       if (!tokens) return;
       if (generation !== this.#generation) throw noSession();
-      await this.#commit(tokens, ++this.#generation, 'login');
+      await this.#commit(tokens, key, ++this.#generation, 'login');
     } finally {
       this.#loggingIn = false;
     }
@@ -222,7 +235,7 @@ class TokenwardSession implements Session<unknown> {
     this.#assertAlive();
     await this.ready;
     const tokens = parseTokenResponse(response, this.#options.mode, { receivedAt: Date.now() });
-    await this.#commit(tokens, ++this.#generation, 'login');
+    await this.#commit(tokens, null, ++this.#generation, 'login');
   }
 
   getAccessToken(): Promise<string | null> {
@@ -280,8 +293,8 @@ class TokenwardSession implements Session<unknown> {
   /** Finishes a sign-in that came back to this page through the flow (a redirect callback), if this page load is one. */
   async #completeSignIn(): Promise<void> {
     try {
-      const tokens = await this.#flow.callback?.();
-      if (tokens) await this.#commit(tokens, ++this.#generation, 'login');
+      const signIn = await this.#flow.callback?.();
+      if (signIn) await this.#commit(signIn.tokens, signIn.key, ++this.#generation, 'login');
     } catch (error) {
       this.#report(toTokenwardError(error, 'login_failed'));
     }
@@ -298,16 +311,13 @@ class TokenwardSession implements Session<unknown> {
     try {
       stored = await this.#vault.load();
     } catch (error) {
-      this.#events.emit('storage-corrupted', { error: toTokenwardError(error, 'storage_corrupted') });
-      // The state changes at once; the server call and wipe go on without holding up the caller.
-      void this.#end('storage-corrupted');
-      return;
+      return this.#corrupted(error);
     }
     // Anything that happened during the read (a logout, a login) owns the state now.
     if (generation !== this.#generation || this.#disposed || !stored || stored.generation < generation) return;
     // A logout whose server call failed or never went out (page closed, offline): try again,
     // on every page load and wake-up (`online` among them) until the server answers.
-    if (stored.owed && !this.#serverLogout && !this.#loggingIn && !this.#tokens) this.#logoutAtServer(stored.generation, null);
+    if (stored.owed && !this.#serverLogout && !this.#loggingIn && !this.#tokens) this.#logoutAtServer(stored.generation, null, null);
     const newer = stored.generation > generation;
     const known = this.#tokens;
     const tokens = stored.tokens;
@@ -316,6 +326,14 @@ class TokenwardSession implements Session<unknown> {
       return;
     }
     if (!newer && known && tokens.issuedAt <= known.issuedAt) return;
+    // Tokens bound to a DPoP key need that very key: without it they cannot work, not even half.
+    const jkt = tokens.extra?.jkt;
+    if (jkt && (newer || !this.#key)) {
+      const key = await this.#dpop?.load(stored.dpopKey, jkt);
+      if (generation !== this.#generation || this.#disposed) return;
+      if (!key) return this.#corrupted(new TokenwardError('storage_corrupted', 'no DPoP key'));
+      this.#key = key;
+    }
     // Another tab's login: the server bound a new CSRF token to that session.
     if (newer) this.#csrf.forget();
     this.#generation = stored.generation;
@@ -364,10 +382,11 @@ class TokenwardSession implements Session<unknown> {
         const current = this.#tokens;
         if (generation !== this.#generation || !current) throw noSession();
         if (current !== sent && Date.now() < current.expiresAt) return;
+        const key = this.#key;
         // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
-        const tokens = await this.#flow.refresh(current, signal);
+        const tokens = await this.#flow.refresh(current, signal, key);
         // Written to the vault before the lock is released, so the next holder sees it.
-        await this.#commit(tokens, generation, 'refresh');
+        await this.#commit(tokens, key, generation, 'refresh');
       });
     } catch (error) {
       // Anything not already classified is a bug, not a network blip: reported, not retried on a timer.
@@ -401,15 +420,24 @@ class TokenwardSession implements Session<unknown> {
     }
   }
 
+  #corrupted(error: unknown): void {
+    this.#events.emit('storage-corrupted', { error: toTokenwardError(error, 'storage_corrupted') });
+    // The state changes at once; the server call and wipe go on without holding up the caller.
+    void this.#end('storage-corrupted');
+  }
+
   /** The one way tokens enter the session: dropped unless their generation is still current once persisted. */
-  async #commit(tokens: TokenSet, generation: number, event: TokenEvent): Promise<void> {
+  async #commit(received: TokenSet, key: DpopKey | null, generation: number, event: TokenEvent): Promise<void> {
+    // Sealed with the tokens: a reader knows they are bound, and to which key.
+    const tokens = key ? { ...received, extra: { ...received.extra, jkt: key.prover.thumbprint } } : received;
     // (Unusable storage never rejects here: the vault falls back to memory and reports it.)
-    const saved = generation === this.#generation && (await this.#vault.save({ generation, tokens }));
+    const saved = generation === this.#generation && (await this.#vault.save({ generation, tokens, dpopKey: key?.pair }));
     if (!saved || generation !== this.#generation || this.#disposed) {
       // Refused by the vault: another tab moved on (logged out or in); follow it.
       if (!saved) void this.#resync();
       throw noSession();
     }
+    this.#key = key;
     this.#adopt(tokens, event, 'this-tab');
     void this.#channel?.post({ type: event === 'login' ? 'login' : 'tokens', generation });
   }
@@ -473,6 +501,7 @@ class TokenwardSession implements Session<unknown> {
     const wasSignedIn = this.#state.get().status === 'authenticated';
     this.#generation = generation;
     this.#tokens = null;
+    this.#key = null;
     this.#version++;
     this.#freshUntil = 0;
     this.#failures = 0;
@@ -487,6 +516,7 @@ class TokenwardSession implements Session<unknown> {
   async #end(reason: LogoutReason): Promise<void> {
     const generation = this.#generation + 1;
     const held = this.#tokens;
+    const key = this.#key;
     const wasSignedIn = this.#endLocally(generation);
     // Sent to the server for revocation: this session's newest credentials (another tab may have
     // refreshed a moment ago), read before the vault is cleared.
@@ -504,7 +534,7 @@ class TokenwardSession implements Session<unknown> {
         (ended) => void (this.#generation = Math.max(this.#generation, ended)),
         (error: unknown) => this.#report(toTokenwardError(error, 'storage_unavailable')),
       );
-    this.#logoutAtServer(generation, tokens, told, storage);
+    this.#logoutAtServer(generation, tokens, key, told, storage);
     await told;
     await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
@@ -516,10 +546,16 @@ class TokenwardSession implements Session<unknown> {
    * again would get the same one), and once `cleared` has written the marker, the marker owes
    * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
    */
-  #logoutAtServer(generation: number, tokens: Promise<TokenSet | null> | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void {
+  #logoutAtServer(
+    generation: number,
+    tokens: Promise<TokenSet | null> | null,
+    key: DpopKey | null,
+    after?: Promise<unknown>,
+    cleared?: Promise<unknown>,
+  ): void {
     const call: Promise<void> = (this.#serverLogout = Promise.resolve(after)
       .then(async () => {
-        const answered = this.#flow.logout(await tokens);
+        const answered = this.#flow.logout(await tokens, key);
         // The call has its CSRF header; the server ends that token with the session.
         this.#csrf.forget();
         return answered;

@@ -11,23 +11,22 @@ export interface DpopKey {
   readonly prover: Prover;
 }
 
-/** The session's DPoP state: the key its tokens are bound to, and what the servers told it (nonces, clock). */
+/**
+ * The session's DPoP side. The session holds the key its tokens are bound to and hands it to
+ * every call; the binding keeps what the servers told it (nonces per origin, the clock offset).
+ */
 export interface DpopBinding {
-  /** The key requests are signed with, set by the session together with the tokens; null: requests go without a proof. */
-  current: DpopKey | null;
   /** A new key pair: every login gets a key of its own. */
   create(): Promise<DpopKey>;
-  /** The key read back from the vault, or null when it is no usable DPoP key. */
-  load(stored: unknown): Promise<DpopKey | null>;
+  /** The key read back from the vault, or null when it is no usable DPoP key or not the key whose thumbprint the tokens name. */
+  load(stored: unknown, thumbprint: string): Promise<DpopKey | null>;
   /**
-   * Sends a request with a proof by the current key, and `Authorization: DPoP <token>` when a
-   * token is given; a nonce challenge, or a refusal that showed our clock to be off, gets one retry.
+   * Sends a request with a proof by `key`, and `Authorization: DPoP <token>` when a token is
+   * given; a nonce challenge, or a refusal that showed our clock to be off, gets one retry.
    */
-  send(request: Request, accessToken: string | null): Promise<Response>;
-  /** `send` without a token, as a fetch: for the calls to the token endpoints (login, refresh, logout). */
-  fetch: typeof fetch;
-  /** Forgets `key` (the session ended), unless a login or another tab has moved on to another key meanwhile. */
-  drop(key: DpopKey | null | undefined): void;
+  send(request: Request, accessToken: string | null, key: DpopKey): Promise<Response>;
+  /** `send` without a token, as a fetch: for the calls to the token endpoints (login, refresh, revocation). */
+  fetchWith(key: DpopKey): typeof fetch;
 }
 
 /** What `createSession({ dpop })` takes. */
@@ -37,19 +36,21 @@ export interface DpopSupport {
 
 const keyOf = async (pair: CryptoKeyPair): Promise<DpopKey> => ({ pair, prover: await createProver(pair) });
 
+/** Binds the session's tokens to a non-extractable key pair of this browser: `createSession({ dpop })`. */
 export const dpop: DpopSupport = {
   createBinding() {
     const sendWithProof = createDpopSender();
-    const binding: DpopBinding = {
-      current: null,
+    const send: DpopBinding['send'] = (request, accessToken, key) => sendWithProof(key.prover, request, accessToken);
+    return {
       create: async () => keyOf(await generateDpopKey()),
-      load: async (stored) => (isDpopKey(stored) ? keyOf(stored) : null),
-      send: (request, accessToken) => (binding.current ? sendWithProof(binding.current.prover, request, accessToken) : fetch(request)),
-      fetch: (input, init) => binding.send(new Request(input, init), null),
-      drop(key) {
-        if (binding.current === key) binding.current = null;
+      async load(stored, thumbprint) {
+        const key = isDpopKey(stored) ? await keyOf(stored) : null;
+        return key?.prover.thumbprint === thumbprint ? key : null;
       },
+      send,
+      fetchWith: (key) => (input, init) => send(new Request(input, init), null, key),
     };
-    return binding;
   },
 };
+
+export type { Prover, ProofRequest } from './proof.js';

@@ -1,4 +1,5 @@
 import ky, { TimeoutError } from 'ky';
+import type { DpopBinding, DpopKey } from '../dpop/index.js';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
@@ -19,25 +20,27 @@ export interface AuthApiOptions {
   readonly csrf: CsrfOptions | false;
   /** Milliseconds before a call to the server counts as a (transient) timeout. */
   readonly timeout: number;
+  /** With DPoP: signs each call with the session's key. */
+  readonly dpop?: DpopBinding | null;
 }
 
 /** The first-party flow: the three calls to the server's session endpoints, each answering with a classified TokenwardError on failure. */
 export interface AuthApi {
-  login(credentials: unknown, signal: AbortSignal): Promise<TokenSet>;
-  refresh(tokens: TokenSet, signal: AbortSignal): Promise<TokenSet>;
+  login(credentials: unknown, signal: AbortSignal, key: DpopKey | null): Promise<TokenSet>;
+  refresh(tokens: TokenSet, signal: AbortSignal, key: DpopKey | null): Promise<TokenSet>;
   /** Not abortable on purpose: with keepalive it must outlive the page and a disposed session. Sends a page-held refresh token, for revocation. */
-  logout(tokens: TokenSet | null): Promise<void>;
+  logout(tokens: TokenSet | null, key: DpopKey | null): Promise<void>;
 }
 
 type Call = 'login' | 'refresh' | 'logout';
 
 /** `csrfTokens` is shared with the session's fetch, so that both send the latest token a response carried. */
-export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthApiOptions, csrfTokens: CsrfSource = csrfSource(csrf)): AuthApi {
+export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }: AuthApiOptions, csrfTokens: CsrfSource = csrfSource(csrf)): AuthApi {
   // Our own status handling decides what is transient, so ky must neither retry nor throw on status.
   // No redirect is followed: a token body from wherever it pointed must never become the session.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
-  async function post(call: Call, body: unknown, signal?: AbortSignal): Promise<Response> {
+  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<Response> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
     const url = new URL(endpoints[call], baseUrl);
     let response: Response;
@@ -49,6 +52,8 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
         signal,
         // The logout call must reach the server even if the page is being closed.
         keepalive: call === 'logout',
+        // With DPoP, the proof names the key the server binds the session to (login) or checks it against.
+        ...(key && dpop && { fetch: dpop.fetchWith(key) }),
       });
     } catch (error) {
       if (signal?.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
@@ -75,10 +80,10 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout }: AuthA
   const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
 
   return {
-    login: async (credentials, signal) => tokensFrom('login', await post('login', credentials, signal)),
-    refresh: async ({ refreshToken }, signal) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), signal)),
-    async logout(tokens) {
-      const response = await post('logout', tokenBody(tokens?.refreshToken ?? null));
+    login: async (credentials, signal, key) => tokensFrom('login', await post('login', credentials, key, signal)),
+    refresh: async ({ refreshToken }, signal, key) => tokensFrom('refresh', await post('refresh', tokenBody(refreshToken), key, signal)),
+    async logout(tokens, key) {
+      const response = await post('logout', tokenBody(tokens?.refreshToken ?? null), key);
       if (!response.ok) throw await failureOf('logout', response);
       // Read to the end: a response that breaks off leaves it unknown whether the server logged out.
       await bodyOf('logout', response);

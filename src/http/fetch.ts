@@ -17,6 +17,8 @@ export interface AuthFetchDeps {
    * credentials available (refreshing unless someone already did) and says if a retry is worth it.
    */
   recover(sentVersion: number): Promise<boolean>;
+  /** Sends a request that carries `token`: as a bearer token (`bearer`), or with DPoP, with a proof by the key it is bound to. */
+  send(request: Request, token: string): Promise<Response>;
 }
 
 /**
@@ -29,16 +31,14 @@ export interface AuthFetchDeps {
 export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
   async function send(request: Request): Promise<{ response: Response; version: number }> {
     const headers = new Headers(request.headers);
-    if (deps.mode === 'bearer') {
-      const token = await deps.accessToken();
-      if (token) headers.set('Authorization', `Bearer ${token}`);
-    }
+    const token = deps.mode === 'bearer' ? await deps.accessToken() : null;
     if (isUnsafeMethod(request.method)) {
       for (const [name, value] of Object.entries(deps.csrf.header())) headers.set(name, value);
     }
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();
-    const response = refuseRedirect(await fetch(new Request(request, { headers, credentials: 'include', redirect: 'manual' })), request.url);
+    const outgoing = new Request(request, { headers, credentials: 'include', redirect: 'manual' });
+    const response = refuseRedirect(await (token ? deps.send(outgoing, token) : fetch(outgoing)), request.url);
     deps.csrf.remember(response);
     return { response, version };
   }
@@ -53,4 +53,10 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     await first.response.body?.cancel();
     return (await send(retry)).response;
   };
+}
+
+/** Sends `request` with `token` as a bearer token. */
+export function bearer(request: Request, token: string): Promise<Response> {
+  request.headers.set('Authorization', `Bearer ${token}`);
+  return fetch(request);
 }

@@ -140,7 +140,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
         'callback_rejected',
       );
       outcome.returnTo = pending.returnTo;
-      return tokensOf(result, response);
+      return { tokens: tokensOf(result, response), key: null };
     },
 
     async refresh(tokens, signal) {

@@ -29,8 +29,10 @@ export interface CheckedSession {
    * a verdict about an older session must not end a newer one.
    */
   live(): number;
-  /** The bearer token to send, obtained the normal way (refreshing if due); null in cookie mode. */
+  /** The token to send, obtained the normal way (refreshing if due); null in cookie mode. */
   accessToken(): Promise<string | null>;
+  /** Sends a request with the token the way every authenticated request goes: as a bearer token, or with DPoP, with a proof. */
+  send(request: Request, token: string): Promise<Response>;
   /** The server said the session is over. */
   revoked(): void;
   /** Every answer, for the CSRF token a server may send in a header to a cross-site page. */
@@ -63,12 +65,8 @@ export function watchSession(options: ResolvedOptions, session: CheckedSession, 
   async function check(): Promise<void> {
     const generation = session.live();
     const token = await session.accessToken();
-    const response = await fetch(url, {
-      credentials: 'include',
-      redirect: 'error',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]),
-    });
+    const request = new Request(url, { credentials: 'include', redirect: 'error', signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]) });
+    const response = await (token ? session.send(request, token) : fetch(request));
     session.answered(response);
     const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
     // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthApi } from '../../src/http/auth-api.js';
 import { csrfSource } from '../../src/http/csrf.js';
-import { createAuthFetch } from '../../src/http/fetch.js';
+import { bearer, createAuthFetch } from '../../src/http/fetch.js';
 
 const seen: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
 let token = 0;
@@ -43,14 +43,15 @@ describe('CSRF token from a response header', () => {
       accessToken: async () => 'a',
       credentialVersion: () => 0,
       recover: async () => false,
+      send: bearer,
     });
     const signal = new AbortController().signal;
 
-    await api.login({ username: 'alice' }, signal);
-    await api.refresh({ accessToken: 'a', refreshToken: null, expiresAt: 0, issuedAt: 0, claims: null }, signal);
+    await api.login({ username: 'alice' }, signal, null);
+    await api.refresh({ accessToken: 'a', refreshToken: null, expiresAt: 0, issuedAt: 0, claims: null }, signal, null);
     await fetchWithSession(`${baseUrl}/api/items`, { method: 'POST' });
     await fetchWithSession(`${baseUrl}/api/items`);
-    await api.logout(null);
+    await api.logout(null, null);
 
     expect(seen.map(({ path, headers }) => [path, headers['x-xsrf-token']])).toEqual([
       ['/auth/login', undefined],

@@ -18,7 +18,7 @@ describe('oidc() issuer', () => {
 });
 
 describe('pending sign-in', () => {
-  const stash = () => openStash({ name: 'test', storage: 'memory', timeout: 1000 }, 'oidc-login');
+  const stash = () => openStash({ name: 'test', storage: 'memory', timeout: 1000, dpop: null }, 'oidc-login');
   afterEach(() => vi.useRealTimers());
 
   it('is taken once, for its own state only', async () => {

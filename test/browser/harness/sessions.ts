@@ -9,16 +9,22 @@ import type { OidcOptions } from '../../../src/oidc/index.ts';
 /**
  * Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and
  * waits for `ready`. With `oidc` (on the OIDC fixture page), its flow is `oidc(oidc)`, kept as `window.oidcFlow`.
+ * With `dpop` (on the DPoP fixture page), the session gets the page's `dpop` from tokenward/dpop.
  */
-export async function startSessions(pages: readonly Page[], options: SessionOptions = {}, oidc?: OidcOptions): Promise<void> {
+export async function startSessions(pages: readonly Page[], options: SessionOptions = {}, oidc?: OidcOptions, dpop = false): Promise<void> {
   await Promise.all(
     pages.map((page) =>
       page.evaluate(
-        async ({ options, oidc }) => {
+        async ({ options, oidc, dpop }) => {
           const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
           // The OIDC session takes no login credentials; the recorders below treat both alike.
           // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-          window.session = window.tokenward.createSession({ storage: 'indexeddb', ...options, ...(flow && { flow }) }) as Session;
+          window.session = window.tokenward.createSession({
+            storage: 'indexeddb',
+            ...options,
+            ...(flow && { flow }),
+            ...(dpop && { dpop: window.twDpop.dpop }),
+          }) as Session;
           const events: string[] = [];
           window.twEvents = events;
           const on = window.session.on.bind(window.session);
@@ -34,7 +40,7 @@ export async function startSessions(pages: readonly Page[], options: SessionOpti
           on('idle-warning', () => events.push('idle-warning'));
           await window.session.ready;
         },
-        { options, oidc },
+        { options, oidc, dpop },
       ),
     ),
   );
@@ -56,4 +62,33 @@ export function login(page: Page): Promise<void> {
  */
 export async function serverLoggedOut(server: ReferenceServer): Promise<void> {
   await expect.poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0)).toBe(true);
+}
+
+/**
+ * Every page calls `url` through `session.fetch` every `every` ms for `runFor` ms, all at once:
+ * what busy tabs do. Resolves each page's count of 200s, the other outcomes, and its status at the end.
+ */
+export function callApiFor(pages: readonly Page[], url: string, runFor: number, every = 50): Promise<Array<{ ok: number; failed: string[]; status: string }>> {
+  return Promise.all(
+    pages.map((page) =>
+      page.evaluate(
+        async ({ url, runFor, every }) => {
+          const failed: string[] = [];
+          let ok = 0;
+          const end = Date.now() + runFor;
+          while (Date.now() < end) {
+            const status = await window.session.fetch(url).then(
+              (r) => r.status,
+              (e: unknown) => String(e),
+            );
+            if (status === 200) ok++;
+            else failed.push(String(status));
+            await new Promise((resolve) => setTimeout(resolve, every));
+          }
+          return { ok, failed, status: window.session.getState().status };
+        },
+        { url, runFor, every },
+      ),
+    ),
+  );
 }
