@@ -56,6 +56,11 @@ export interface OidcProvider {
   failToken(failure: TokenFailure, endpoint?: FailingEndpoint): void;
   /** The refresh tokens the provider holds right now (opaque values). */
   refreshTokens(): string[];
+  /**
+   * From now on, every refresh grant is answered for `user` (its ID and access tokens name that
+   * user, whoever signed in), as a provider that mixed up accounts would; null stops it. Tests only.
+   */
+  answerRefreshesAs(user: string | null): void;
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
   /** How many end-user sessions (browsers signed in at the provider) are alive. */
@@ -64,6 +69,8 @@ export interface OidcProvider {
 }
 
 const CLIENT_ID = 'tokenward-spa';
+
+const grantType = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) => ctx.oidc?.params?.grant_type;
 
 /** oidc-provider's storage, in memory, open to the checks above (the bundled one hides its contents). */
 function memoryAdapter(): { factory: (name: string) => Adapter; entries: Map<string, AdapterPayload> } {
@@ -105,6 +112,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const ttl = options.accessTokenTtl ?? 4;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const { factory, entries } = memoryAdapter();
+  let refreshesAnsweredAs: string | null = null;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -124,7 +132,11 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'api'],
     claims: { openid: ['sub'], profile: ['name'] },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, name: `User ${sub}` }) }),
+    findAccount: (ctx, sub) => {
+      // oidc-provider names in the tokens whichever account this returns (it checks no more).
+      const accountId = (grantType(ctx) === 'refresh_token' && refreshesAnsweredAs) || sub;
+      return { accountId, claims: () => ({ sub: accountId, name: `User ${accountId}` }) };
+    },
     // A refresh token for the SPA without the offline_access + prompt=consent dance of the spec.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
@@ -185,7 +197,6 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(WEB_FONT, '');
   });
 
-  const grantType = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) => ctx.oidc?.params?.grant_type;
   provider.on('grant.success', (ctx) => {
     if (grantType(ctx) === 'refresh_token') {
       counts.refreshCalls++;
@@ -221,6 +232,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       ofModel('RefreshToken')
         .filter(([, payload]) => !payload.consumed)
         .map(([name]) => name.slice('RefreshToken:'.length)),
+    answerRefreshesAs(user) {
+      refreshesAnsweredAs = user;
+    },
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));
       for (const [name] of ofModel('Grant')) entries.delete(name);

@@ -72,8 +72,9 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
       serverDate: parseHttpDate(response.headers.get('date')),
     });
     const idClaims = getValidatedIdTokenClaims(result);
+    // Another user's tokens are never adopted, and asking again cannot make them this user's: the session ends.
     if (previous?.claims && idClaims && idClaims.sub !== previous.claims.sub) {
-      throw new TokenwardError('invalid_response', 'refresh: the ID token names another subject');
+      throw new TokenwardError('refresh_rejected', 'refresh: the provider answered for another user (the ID token names another subject)');
     }
     const idToken = result.id_token ?? previous?.extra?.idToken;
     return {

@@ -36,6 +36,7 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
   });
   afterEach(() => {
     provider?.failToken('none');
+    provider?.answerRefreshesAs(null);
     provider?.resetStats();
   });
   afterAll(async () => {

@@ -34,7 +34,7 @@ export async function startSessions(pages: readonly Page[], options: SessionOpti
           on('error', ({ error }) => events.push(`error:${error.code}`));
           // The errors themselves, for what a string leaves out (the provider's OAuth error).
           window.twErrors = [];
-          on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
+          on('error', ({ error }) => window.twErrors.push({ code: error.code, message: error.message, oauthError: error.oauthError }));
           on('expired', () => events.push('expired'));
           on('storage-corrupted', () => events.push('storage-corrupted'));
           on('idle-warning', () => events.push('idle-warning'));
