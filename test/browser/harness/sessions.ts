@@ -92,3 +92,14 @@ export function callApiFor(pages: readonly Page[], url: string, runFor: number, 
     ),
   );
 }
+
+/** What busy tabs over 5+ token lifetimes must show: every call answered, every tab signed in, no reuse, one refresh per rotation (never one per tab). */
+export function expectOneRefreshPerRotation(
+  results: ReadonlyArray<{ failed: string[]; status: string }>,
+  stats: { reuseDetections: number; rotations: number; refreshCalls: number },
+): void {
+  for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
+  expect(stats.reuseDetections).toBe(0);
+  expect(stats.rotations).toBeGreaterThanOrEqual(5);
+  expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
+}
