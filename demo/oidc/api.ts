@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { createDpopVerifier, DPOP_EXPOSED_HEADERS, DpopError, dpopRefusal } from '../server/dpop.ts';
+import { createDpopVerifier, createNonces, DPOP_EXPOSED_HEADERS, DpopError, dpopRefusal } from '../server/dpop.ts';
 
 export interface OidcApi {
   /** e.g. 'http://127.0.0.1:40125' (no trailing slash): the access tokens' audience. */
@@ -17,6 +17,8 @@ export interface OidcApi {
   readonly requests: ApiRequest[];
   /** Points the API at its provider once that is up (the provider needs the API's URL first). */
   trust(issuer: string): void;
+  /** From now on, a proof without the API's current nonce is answered `401 WWW-Authenticate: DPoP error="use_dpop_nonce"` (off after each test). */
+  requireDpopNonce(required: boolean): void;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,8 @@ const invalidToken = (scheme: string): Answer => ({
 
 export async function startOidcApi(options: { port?: number } = {}): Promise<OidcApi> {
   let verifier: { issuer: string; jwks: ReturnType<typeof createRemoteJWKSet> } | undefined;
-  const proofs = createDpopVerifier();
+  const nonces = createNonces(0);
+  const proofs = createDpopVerifier({ nonces });
   const counts = { accepted: 0, refused: 0 };
   const requests: ApiRequest[] = [];
 
@@ -82,6 +85,9 @@ export async function startOidcApi(options: { port?: number } = {}): Promise<Oid
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', DPOP_EXPOSED_HEADERS);
     res.setHeader('Vary', 'Origin');
+    // Every answer carries the current nonce, when there is one: any response may update what the client knows.
+    const nonce = nonces.current();
+    if (nonce) res.setHeader('DPoP-Nonce', nonce);
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
@@ -110,6 +116,9 @@ export async function startOidcApi(options: { port?: number } = {}): Promise<Oid
     requests,
     trust(issuer) {
       verifier = { issuer, jwks: createRemoteJWKSet(new URL(`${issuer}/jwks`)) };
+    },
+    requireDpopNonce(required) {
+      nonces.lifetime = required ? 300 : 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -35,6 +35,9 @@ const posted = (path: string) => h.provider.requests.filter((request) => request
 /** The calls to the provider's token endpoint so far: their status, and whether their proof carried a server nonce. */
 const tokenCalls = () => posted('/token').map(({ status, dpop }) => ({ status, nonce: dpop ? 'nonce' in decodeJwt(dpop) : 'no proof' }));
 
+/** The page's session calls the API; resolves the status the app sees. */
+const callApi = (page: Page): Promise<number> => page.evaluate((api) => window.session.fetch(`${api}/me`).then((r) => r.status), h.api.url);
+
 /** Whether the vault record `record` holds a usable key pair with thumbprint `jkt` (null: no such record). */
 const vaultKeyIs = (page: Page, record: string, jkt: unknown): Promise<boolean | null> =>
   page.evaluate(({ record, jkt }) => window.twOidcDpop.keyIs(record, String(jkt)), { record, jkt });
@@ -77,12 +80,12 @@ describe('tokenward/oidc with DPoP: sign-in and theft', () => {
     // The access token taken out of the page and replayed from Node: as Bearer, without a
     // proof, with a proof by another key, or with the page's own proof once more: all refused.
     const thief = await createProver(await generateDpopKey());
-    const callApi = async (headers: Record<string, string>) => (await fetch(`${h.api.url}/me`, { headers })).status;
+    const fromNode = async (headers: Record<string, string>) => (await fetch(`${h.api.url}/me`, { headers })).status;
     expect({
-      bearer: await callApi({ Authorization: `Bearer ${token}` }),
-      noProof: await callApi({ Authorization: `DPoP ${token}` }),
-      otherKey: await callApi({ Authorization: `DPoP ${token}`, DPoP: await thief.sign({ method: 'GET', url: `${h.api.url}/me`, accessToken: token }) }),
-      replayedProof: await callApi({ Authorization: sent.authorization, DPoP: String(sent.dpop) }),
+      bearer: await fromNode({ Authorization: `Bearer ${token}` }),
+      noProof: await fromNode({ Authorization: `DPoP ${token}` }),
+      otherKey: await fromNode({ Authorization: `DPoP ${token}`, DPoP: await thief.sign({ method: 'GET', url: `${h.api.url}/me`, accessToken: token }) }),
+      replayedProof: await fromNode({ Authorization: sent.authorization, DPoP: String(sent.dpop) }),
     }).toEqual({ bearer: 401, noProof: 401, otherKey: 401, replayedProof: 401 });
 
     // The refresh token, taken from the provider's store, is worth nothing without the key either.
@@ -110,7 +113,7 @@ describe('tokenward/oidc with DPoP: sign-in and theft', () => {
     const renewed = await accessToken(page!);
     expect(renewed).not.toBe(token);
     expect(boundKeyOf(renewed)).toBe(jkt);
-    expect(await page!.evaluate((api) => window.session.fetch(`${api}/me`).then((r) => r.status), h.api.url)).toBe(200);
+    expect(await callApi(page!)).toBe(200);
     // The provider's endpoints never see a bearer token, nor its token endpoint a cookie.
     expect(h.provider.requests.filter((r) => r.authorization)).toEqual([]);
     expect(h.provider.requests.filter((r) => r.path.startsWith('/token') && r.cookie)).toEqual([]);
@@ -133,8 +136,10 @@ describe('tokenward/oidc with DPoP: a provider that ignores it', () => {
 });
 
 describe('tokenward/oidc with DPoP: nonces', () => {
-  it('answers the nonce challenge at the code exchange and at the refresh with one retry each, and no error reaches the app', async () => {
+  it('answers the nonce challenges at the code exchange, the refresh and the API with one retry each, and no error reaches the app', async () => {
     h.provider.requireDpopNonce(true);
+    h.api.requireDpopNonce(true);
+    const apiCalls = h.api.requests.length;
     const [page] = await h.oidcTabs(1);
     const errors = trackErrors(page!);
     await h.start([page!]);
@@ -144,6 +149,7 @@ describe('tokenward/oidc with DPoP: nonces', () => {
       { status: 200, nonce: true },
     ]);
     expect(await eventsOf(page!)).toEqual(['login:this-tab']);
+    expect(await callApi(page!)).toBe(200);
 
     // A new page has learned no nonce yet: its first refresh is challenged as well.
     await stopSession(page!);
@@ -156,8 +162,16 @@ describe('tokenward/oidc with DPoP: nonces', () => {
       { status: 400, nonce: false },
       { status: 200, nonce: true },
     ]);
+    expect(await callApi(page!)).toBe(200);
     expect(await eventsOf(page!)).toEqual(['refresh:this-tab']);
-    expect(await page!.evaluate((api) => window.session.fetch(`${api}/me`).then((r) => r.status), h.api.url)).toBe(200);
+    // Each page's first API call was challenged once (401 use_dpop_nonce) and retried with the nonce.
+    const answered = h.api.requests.slice(apiCalls).map(({ status, dpop }) => ({ status, nonce: typeof dpop === 'string' && 'nonce' in decodeJwt(dpop) }));
+    expect(answered).toEqual([
+      { status: 401, nonce: false },
+      { status: 200, nonce: true },
+      { status: 401, nonce: false },
+      { status: 200, nonce: true },
+    ]);
     expect(errors).toEqual([]);
   });
 });

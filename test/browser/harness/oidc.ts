@@ -46,6 +46,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html', dpop = f
   afterEach(() => {
     provider?.failToken('none');
     provider?.requireDpopNonce(false);
+    api?.requireDpopNonce(false);
     provider?.ignoreDpop(false);
     provider?.answerRefreshesAs(null);
     provider?.resetStats();
