@@ -11,6 +11,7 @@ import { buildPages } from './lib/pages.ts';
 import { repoRoot } from './lib/paths.ts';
 import { markdownTable, sectionMarkdown, summaryTable, type SectionReport } from './lib/report.ts';
 import { measureBundles } from './sections/bundle.ts';
+import { measureDpop } from './sections/dpop.ts';
 import { measureHotPath } from './sections/hot-path.ts';
 import { measureLogout } from './sections/logout.ts';
 import { measureOidc } from './sections/oidc.ts';
@@ -29,6 +30,7 @@ const BASELINES = [
   '**Restore**: a page that does only what any encrypted restore must: one idb-keyval get of a {key, iv, ciphertext} record and one AES-GCM decrypt, reloaded alternately with the tokenward page.',
   '**Vault**: plain idb-keyval set/get of the same value, unencrypted, in the same page.',
   '**Cross-tab logout**: one native BroadcastChannel message between the same tabs (the floor for any cross-tab signal), and okta-auth-js and supabase auth-js doing their own sign-out in the same tab layout.',
+  '**DPoP**: the same `session.fetch` with a bearer session in the same page and run; auth0-spa-js with `useDpop`, built like every app in section 1.',
   '**Refresh calls per rotation**: no baseline; the target is exactly one refresh call per rotation.',
   '**Session check**: no other SDK checks on its own; per-tab polling would send one request per tab per interval.',
   '**Rotation throughput**: the Redis store beside the SQLite store, one process each, alternating rounds of the same run.',
@@ -85,6 +87,7 @@ try {
     await attempt('6. Refresh calls per rotation', () => measureRefresh(bench, ACCESS_TOKEN_TTL));
     await attempt('7. Session check', () => measureSessionCheck(bench));
     await attempt('9. OpenID Connect', () => measureOidc(bench, pages.dir));
+    await attempt('10. DPoP', () => measureDpop(bench));
   } finally {
     await Promise.allSettled([browser.close(), server.close()]);
   }

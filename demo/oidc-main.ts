@@ -2,6 +2,7 @@
 // oidc-provider the demo server started. The page learns where the provider and the API are
 // from /oidc-config.json, which the demo server writes once they listen.
 import { createSession } from 'tokenward';
+import { dpop } from 'tokenward/dpop';
 import { oidc } from 'tokenward/oidc';
 import type { OidcDemoConfig } from './oidc/config.ts';
 import { byId } from './parts/dom.ts';
@@ -21,7 +22,8 @@ const flow = oidc({
   postLogoutRedirectUri: `${location.origin}/oidc.html?signed-out`,
 });
 // Its own name: this page's session must not meet the first-party demo's in the vault or the channel.
-const session = createSession({ flow, name: 'tokenward-oidc', trustedOrigins: [config.apiUrl], refreshLeeway: REFRESH_LEEWAY });
+// DPoP: the provider's tokens are bound to a key of this browser, and the API wants its proofs.
+const session = createSession({ flow, dpop, name: 'tokenward-oidc', trustedOrigins: [config.apiUrl], refreshLeeway: REFRESH_LEEWAY });
 
 const tabName = crypto.randomUUID().slice(0, 4);
 byId('tab-name').textContent = tabName;

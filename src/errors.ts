@@ -14,7 +14,7 @@ export type TokenwardErrorCode =
   | 'server'
   /** The server answered 429; `retryAfter` holds its wish in seconds when it gave one. */
   | 'rate_limited'
-  /** The server said the session is over (`invalid_grant`). */
+  /** The server said the session is over (`invalid_grant`), or (OIDC) a refresh answered for another user. */
   | 'refresh_rejected'
   /** Wrong credentials on login (a 401, or a 400 `invalid_grant`; any other 400 is `http`), or the identity provider refused the sign-in (`oauthError` says how). */
   | 'login_failed'

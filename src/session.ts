@@ -153,6 +153,8 @@ class TokenwardSession implements Session<unknown> {
     // The bound leaves a holder room for one refresh call (its own timeout) plus vault I/O.
     this.#lock = createCrossTabLock(options.name, options.timeout * 2, this.#lifetime.signal);
     this.#scheduler = createScheduler({ onDue: () => this.#refreshInBackground() });
+    // Tokens bound to no key (no DPoP, or handed to setTokens()) go as bearer tokens.
+    const send = (request: Request, token: string): Promise<Response> => (this.#key && dpop ? dpop.send(request, token, this.#key) : bearer(request, token));
     this.fetch = createAuthFetch({
       mode: options.mode,
       csrf,
@@ -160,8 +162,7 @@ class TokenwardSession implements Session<unknown> {
       accessToken: () => this.getAccessToken(),
       credentialVersion: () => this.#version,
       recover: (sentVersion) => this.#recover(sentVersion),
-      // Tokens bound to no key (no DPoP, or handed to setTokens()) go as bearer tokens.
-      send: (request, token) => (this.#key && dpop ? dpop.send(request, token, this.#key) : bearer(request, token)),
+      send,
     });
     // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
     this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
@@ -174,6 +175,7 @@ class TokenwardSession implements Session<unknown> {
       lifetime: this.#lifetime.signal,
       live: () => (this.#tokens ? this.#generation : 0),
       end: (reason) => void this.#end(reason),
+      send,
       emit: this.#events.emit,
       answered: (response) => csrf.remember(response),
     });

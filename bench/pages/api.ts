@@ -98,3 +98,14 @@ export interface OidcPage {
   /** Calls the API every `intervalMs` for `runFor` ms; the statuses that were not 200. */
   busy(apiUrl: string, runFor: number, intervalMs: number): Promise<{ ok: number; failed: string[]; status: string }>;
 }
+
+export type FetchKind = 'bearer' | 'dpop';
+
+export interface DpopBenchPage {
+  /** Signs in a session of this kind (memory storage) and checks that /api/me answers it. */
+  setup(kind: FetchKind): Promise<void>;
+  /** Sequential awaited session.fetch('/api/me') calls, bodies read, for about `ms` milliseconds. */
+  fetchRun(ms: number): Promise<{ calls: number; elapsedMs: number }>;
+  /** Mean ms per proof (with `ath`, the token's hash cached) in each of `batches` batches of `size` sequential proofs. */
+  proofCosts(batches: number, size: number): Promise<number[]>;
+}

@@ -7,4 +7,5 @@ interface Window {
   benchRefresh: import('./api.ts').RefreshPage;
   benchCheck: import('./api.ts').SessionCheckPage;
   benchOidc: import('./api.ts').OidcPage;
+  benchDpop: import('./api.ts').DpopBenchPage;
 }

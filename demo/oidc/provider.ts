@@ -1,7 +1,9 @@
 // A real, certified OpenID Provider (oidc-provider) on loopback, for the browser tests and the
 // demo: a public SPA client, PKCE required, refresh-token rotation, revocation, RP-initiated
-// logout, short-lived JWT access tokens for one API (a resource indicator), and the provider's
-// development login and consent pages, which a browser fills in like a user.
+// logout, short-lived JWT access tokens for one API (a resource indicator), DPoP (RFC 9449: it
+// binds the tokens of a client that sends proofs, and hands out nonces when told to), and the
+// provider's development login and consent pages, which a browser fills in like a user.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -24,6 +26,8 @@ export interface ProviderRequest {
   readonly method: string;
   readonly path: string;
   readonly authorization: string | undefined;
+  /** The DPoP proof the request carried, if any. */
+  readonly dpop: string | undefined;
   readonly cookie: boolean;
   readonly status: number;
 }
@@ -54,8 +58,17 @@ export interface OidcProvider {
   resetStats(): void;
   /** Makes `endpoint` (default the token endpoint) fail; 'none' restores it, and every other endpoint. */
   failToken(failure: TokenFailure, endpoint?: FailingEndpoint): void;
+  /** From now on, a DPoP proof without a current server nonce is answered `400 use_dpop_nonce` with one (off after each test). */
+  requireDpopNonce(required: boolean): void;
+  /** From now on, the provider acts as one without DPoP support: it never sees `dpop_jkt` nor a proof, and issues Bearer tokens. */
+  ignoreDpop(ignored: boolean): void;
   /** The refresh tokens the provider holds right now (opaque values). */
   refreshTokens(): string[];
+  /**
+   * From now on, every refresh grant is answered for `user` (its ID and access tokens name that
+   * user, whoever signed in), as a provider that mixed up accounts would; null stops it. Tests only.
+   */
+  answerRefreshesAs(user: string | null): void;
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
   /** How many end-user sessions (browsers signed in at the provider) are alive. */
@@ -64,6 +77,19 @@ export interface OidcProvider {
 }
 
 const CLIENT_ID = 'tokenward-spa';
+
+/** What the request log keeps of a request, besides its status. */
+function requestOf(ctx: { method: string; path: string; get(header: string): string }): Omit<ProviderRequest, 'status'> {
+  return {
+    method: ctx.method,
+    path: ctx.path,
+    authorization: ctx.get('authorization') || undefined,
+    dpop: ctx.get('dpop') || undefined,
+    cookie: !!ctx.get('cookie'),
+  };
+}
+
+const grantType = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) => ctx.oidc?.params?.grant_type;
 
 /** oidc-provider's storage, in memory, open to the checks above (the bundled one hides its contents). */
 function memoryAdapter(): { factory: (name: string) => Adapter; entries: Map<string, AdapterPayload> } {
@@ -105,6 +131,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   const ttl = options.accessTokenTtl ?? 4;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const { factory, entries } = memoryAdapter();
+  let nonceRequired = false;
+  let dpopIgnored = false;
+  let refreshesAnsweredAs: string | null = null;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -124,7 +153,11 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     pkce: { required: () => true },
     scopes: ['openid', 'offline_access', 'api'],
     claims: { openid: ['sub'], profile: ['name'] },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, name: `User ${sub}` }) }),
+    findAccount: (ctx, sub) => {
+      // oidc-provider names in the tokens whichever account this returns (it checks no more).
+      const accountId = (grantType(ctx) === 'refresh_token' && refreshesAnsweredAs) || sub;
+      return { accountId, claims: () => ({ sub: accountId, name: `User ${accountId}` }) };
+    },
     // A refresh token for the SPA without the offline_access + prompt=consent dance of the spec.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
@@ -146,6 +179,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
             <button type="submit" form="op.logoutForm">No, stay signed in</button></body></html>`;
         },
       },
+      // Tokens requested with a proof are bound to its key: access tokens get `cnf.jkt`, and a
+      // public client's refresh token works only with a proof by that key. Nonces come from an
+      // HMAC over the time step (oidc-provider's own), so nothing is stored per nonce.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => nonceRequired },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => apiOrigin,
@@ -161,8 +198,14 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   let failing: FailingEndpoint = '/token';
 
   provider.use(async (ctx, next) => {
+    if (dpopIgnored) {
+      delete ctx.req.headers.dpop;
+      const query = new URLSearchParams(ctx.querystring);
+      query.delete('dpop_jkt');
+      ctx.querystring = query.toString();
+    }
     if (failure !== 'none' && ctx.method === 'POST' && ctx.path === failing) {
-      requests.push({ method: ctx.method, path: ctx.path, authorization: ctx.get('authorization') || undefined, cookie: !!ctx.get('cookie'), status: 0 });
+      requests.push({ ...requestOf(ctx), status: 0 });
       if (failure === 'down') {
         ctx.req.socket.destroy();
         ctx.respond = false;
@@ -175,17 +218,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return;
     }
     await next();
-    requests.push({
-      method: ctx.method,
-      path: ctx.path,
-      authorization: ctx.get('authorization') || undefined,
-      cookie: !!ctx.get('cookie'),
-      status: ctx.status,
-    });
+    requests.push({ ...requestOf(ctx), status: ctx.status });
     if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(WEB_FONT, '');
   });
 
-  const grantType = (ctx: { oidc?: { params?: { grant_type?: unknown } } }) => ctx.oidc?.params?.grant_type;
   provider.on('grant.success', (ctx) => {
     if (grantType(ctx) === 'refresh_token') {
       counts.refreshCalls++;
@@ -217,10 +253,19 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       failure = next;
       failing = endpoint;
     },
+    requireDpopNonce(required) {
+      nonceRequired = required;
+    },
+    ignoreDpop(ignored) {
+      dpopIgnored = ignored;
+    },
     refreshTokens: () =>
       ofModel('RefreshToken')
         .filter(([, payload]) => !payload.consumed)
         .map(([name]) => name.slice('RefreshToken:'.length)),
+    answerRefreshesAs(user) {
+      refreshesAnsweredAs = user;
+    },
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));
       for (const [name] of ofModel('Grant')) entries.delete(name);

@@ -3,6 +3,7 @@
 // same name, Path and attributes as the one that set it).
 import type { CookieOptions, Request } from 'express';
 import type { Controls } from './controls.ts';
+import type { DpopVerifier } from './dpop.ts';
 import type { LoginLimiter } from './rate-limit.ts';
 import type { RefreshTokenStore } from './refresh-tokens.ts';
 import type { SessionStore } from './session-store.ts';
@@ -39,6 +40,8 @@ export interface ServerContext {
   /** The origins of that allow-list. */
   corsOrigins: ReadonlySet<string>;
   clearSiteData: string | false;
+  /** Checks the DPoP proofs (RFC 9449) of clients that bind their tokens to a key. */
+  dpop: DpopVerifier;
 }
 
 export interface CookieNames {

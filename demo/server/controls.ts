@@ -9,6 +9,7 @@
 // DNS rebinding (its requests carry the attacker's host name).
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { DpopNonces } from './dpop.ts';
 
 export const REFRESH_FAILURES = ['500', '429', 'html', 'hang', 'drop'] as const;
 export const LOGOUT_FAILURES = ['500', 'hang', 'drop'] as const;
@@ -59,6 +60,7 @@ export interface ServerStats {
   apiCalls: number;
   api401s: number;
   sessionChecks: number;
+  nonceChallenges: number; // DPoP proofs refused for want of the current nonce (use_dpop_nonce)
   requests: RecordedRequest[]; // the most recent RECORDED_REQUESTS only
 }
 
@@ -75,15 +77,38 @@ export interface ServerControl {
   redirect(path: string, to: string | null): void;
   /** Every session check (GET /auth/session) fails this way until set back to null. */
   failSessionCheck(kind: SessionCheckFailure | null): void;
+  /** DPoP server nonces from now on, each current for `seconds` (the one before stays good); 0 turns them off. */
+  setDpopNonce(seconds: number): void;
+  /** A new DPoP nonce at once, every earlier one refused from now on: the next proof gets a challenge. */
+  rotateDpopNonce(): void;
+  /** The DPoP key thumbprint a refresh family (the `sid` of its access tokens) is bound to, or null. */
+  familyKey(familyId: string): Promise<string | null>;
   stats(): ServerStats;
-  /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL as configured. */
+  /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL and nonces as configured. */
   reset(): void;
 }
 
 type Counter = Exclude<keyof ServerStats, 'requests'>;
 
 function zeroStats(): ServerStats {
-  return { loginCalls: 0, refreshCalls: 0, rotations: 0, reuseDetections: 0, logoutCalls: 0, apiCalls: 0, api401s: 0, sessionChecks: 0, requests: [] };
+  return {
+    loginCalls: 0,
+    refreshCalls: 0,
+    rotations: 0,
+    reuseDetections: 0,
+    logoutCalls: 0,
+    apiCalls: 0,
+    api401s: 0,
+    sessionChecks: 0,
+    nonceChallenges: 0,
+    requests: [],
+  };
+}
+
+/** The parts of the server the controls reach into besides their own switches. */
+export interface ControlledParts {
+  nonces: DpopNonces;
+  familyKey(familyId: string): Promise<string | null>;
 }
 
 export class Controls implements ServerControl {
@@ -97,8 +122,14 @@ export class Controls implements ServerControl {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly initialAccessTokenTtl: number) {
+  private readonly initialNonceLifetime: number;
+
+  constructor(
+    private readonly initialAccessTokenTtl: number,
+    private readonly parts: ControlledParts,
+  ) {
     this.accessTokenTtl = initialAccessTokenTtl;
+    this.initialNonceLifetime = parts.nonces.lifetime;
   }
 
   setAccessTokenTtl(seconds: number): void {
@@ -132,6 +163,19 @@ export class Controls implements ServerControl {
     this.sessionCheckFailure = kind;
   }
 
+  setDpopNonce(seconds: number): void {
+    if (!(seconds >= 0)) throw new RangeError('seconds must be >= 0');
+    this.parts.nonces.lifetime = seconds;
+  }
+
+  rotateDpopNonce(): void {
+    this.parts.nonces.rotate();
+  }
+
+  familyKey(familyId: string): Promise<string | null> {
+    return this.parts.familyKey(familyId);
+  }
+
   stats(): ServerStats {
     return { ...this.counters, requests: this.counters.requests.map((r) => ({ ...r, headers: { ...r.headers } })) };
   }
@@ -144,6 +188,7 @@ export class Controls implements ServerControl {
     this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
     this.accessTokenTtl = this.initialAccessTokenTtl;
+    this.parts.nonces.lifetime = this.initialNonceLifetime;
   }
 
   count(counter: Counter): void {
@@ -258,6 +303,17 @@ export class Controls implements ServerControl {
       '/fail-session-check',
       action((b) => this.failSessionCheck((b.kind ?? null) as SessionCheckFailure | null)),
     );
+    router.post(
+      '/dpop-nonce',
+      action((b) => this.setDpopNonce(Number(b.seconds))),
+    );
+    router.post(
+      '/dpop-nonce/rotate',
+      action(() => this.rotateDpopNonce()),
+    );
+    router.get('/families/:id', async (req, res) => {
+      res.json({ jkt: await this.familyKey(req.params.id) });
+    });
     return router;
   }
 }

@@ -1,13 +1,15 @@
 // CORS for an app served from another origin than the API (issue 13): credentials are
 // allowed for the listed origins only, never with a wildcard. The preflight is answered
 // here; what the SDK must read from a response is exposed: the CSRF token (a page on
-// another site cannot read this server's cookies), Retry-After (429 backoff) and Date
-// (corrects a JWT `exp` for a wrong client clock).
+// another site cannot read this server's cookies), Retry-After (429 backoff), and for DPoP the
+// nonce, the challenge and Date (which also corrects a JWT `exp` for a wrong client clock).
+// The `DPoP` proof header is allowed in requests.
 import type { NextFunction, Request, Response } from 'express';
 import { CSRF_HEADER } from './csrf.ts';
+import { DPOP_EXPOSED_HEADERS } from './dpop.ts';
 
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', CSRF_HEADER].join(', ');
-const EXPOSED_HEADERS = [CSRF_HEADER, 'Retry-After', 'Date'].join(', ');
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'DPoP', CSRF_HEADER].join(', ');
+const EXPOSED_HEADERS = [CSRF_HEADER, 'Retry-After', DPOP_EXPOSED_HEADERS].join(', ');
 
 export function corsAllowList(origins: readonly string[]) {
   // Compared as origins: 'https://app.example/' in the option still means https://app.example.

@@ -22,7 +22,8 @@ const SCHEMA = `
     user       TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     revoked_at INTEGER,                   -- set on logout or on reuse detection
-    revoked_reason TEXT
+    revoked_reason TEXT,
+    jkt        TEXT                       -- DPoP: thumbprint of the key the family is bound to, NULL if none
   );
   CREATE TABLE IF NOT EXISTS refresh_tokens (
     hash       TEXT PRIMARY KEY,          -- SHA-256 of the token: the token itself is never stored
@@ -39,5 +40,9 @@ export function openDatabase(file: string): Db {
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  // Files written before DPoP have no binding column: their families stay unbound.
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('refresh_families') WHERE name = 'jkt'").get()) {
+    db.exec('ALTER TABLE refresh_families ADD COLUMN jkt TEXT');
+  }
   return db;
 }

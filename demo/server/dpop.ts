@@ -2,7 +2,7 @@
 // it believes that the request comes from whoever holds the key a token is bound to. The JOSE
 // work (compact JWS, the embedded public JWK, RFC 7638 thumbprints) is done by `jose`; the
 // checks that make a proof belong to this one request, now, once, are here.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JWK } from 'jose';
 
 /** The two refusals RFC 9449 defines: a bad proof, or a proof without the nonce the server wants. */
@@ -20,10 +20,14 @@ export class DpopError extends Error {
 export interface DpopVerifierOptions {
   /** Seconds a proof's `iat` may be away from our clock, either way. Default 60. */
   iatWindow?: number;
-  /** Seconds a server nonce stays acceptable; 0 (the default) issues and requires none. */
+  /** Seconds a server nonce stays acceptable; 0 (the default) issues and requires none. Ignored with `nonces`. */
   nonceLifetime?: number;
-  /** How many proof ids are remembered at most; past that, proofs are refused rather than a replay let through. Default 100 000. */
+  /** The server's nonces, when they are shared with something else (a test control, other processes). */
+  nonces?: DpopNonces;
+  /** How many proof ids are remembered at most (in memory); past that, proofs are refused rather than a replay let through. Default 100 000. */
   replayCapacity?: number;
+  /** Where proof ids are remembered instead of this process's memory (Redis, for several processes). */
+  replays?: ProofIdLog;
   /** Default ['ES256']. */
   algorithms?: string[];
 }
@@ -39,6 +43,8 @@ export interface ProofCheck {
   accessToken?: string;
   /** The thumbprint the token or refresh family is bound to: the proof key must be that key. */
   jkt?: string;
+  /** Accept a proof without the current server nonce (logout: a call that must work without a challenge round). */
+  nonceOptional?: boolean;
 }
 
 export interface DpopVerifier {
@@ -58,13 +64,14 @@ export function accessTokenHash(token: string): string {
 export function createDpopVerifier(options: DpopVerifierOptions = {}): DpopVerifier {
   const window = options.iatWindow ?? 60;
   const algorithms = options.algorithms ?? ['ES256'];
-  const nonces = options.nonceLifetime ? rotatingNonces(options.nonceLifetime * 1000) : null;
+  const nonces = options.nonces ?? createNonces(options.nonceLifetime ?? 0);
+  const replays = options.replays ?? memoryProofIdLog(options.replayCapacity);
   // Any proof older than this is refused by its iat anyway, so its id can be forgotten.
-  const replays = replayCache(options.replayCapacity ?? 100_000, 2 * window * 1000);
+  const keepIds = 2 * window * 1000;
 
   return {
-    nonce: () => nonces?.current(),
-    async verify({ proof, method, url, accessToken, jkt }) {
+    nonce: () => nonces.current(),
+    async verify({ proof, method, url, accessToken, jkt, nonceOptional }) {
       if (typeof proof !== 'string' || proof.includes(',')) throw invalid('exactly one DPoP header is required');
       let jwk: JWK;
       let claims: Record<string, unknown>;
@@ -82,12 +89,12 @@ export function createDpopVerifier(options: DpopVerifierOptions = {}): DpopVerif
       if (htm !== method) throw invalid('htm does not match the request method');
       if (typeof htu !== 'string' || !sameTarget(htu, url)) throw invalid('htu does not match the request URL');
       if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > window) throw invalid('iat outside the accepted window');
-      if (nonces && (typeof nonce !== 'string' || !nonces.accepts(nonce))) throw new DpopError('use_dpop_nonce', 'a fresh server nonce is required');
+      if (!nonceOptional && !nonces.accepts(nonce)) throw new DpopError('use_dpop_nonce', 'a fresh server nonce is required');
       if (accessToken !== undefined && ath !== accessTokenHash(accessToken)) throw invalid('ath does not match the access token');
       const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
       if (jkt !== undefined && thumbprint !== jkt) throw invalid('the proof key is not the key the token is bound to');
       // Last, so that a proof refused for any other reason does not use up its id.
-      if (!replays.remember(`${thumbprint}.${jti}`)) throw invalid('jti already used');
+      if (!(await replays.remember(`${thumbprint}.${jti}`, keepIds))) throw invalid('jti already used');
       return thumbprint;
     },
   };
@@ -105,15 +112,22 @@ function sameTarget(htu: string, url: string): boolean {
   return !claimed.search && !claimed.hash && claimed.origin === target.origin && claimed.pathname === target.pathname;
 }
 
+/** Where the ids of accepted proofs are kept, each for as long as a proof with it could pass the iat check. */
+export interface ProofIdLog {
+  /** Records `id` for `keepForMs`; false when it is there already: the proof is a replay. */
+  remember(id: string, keepForMs: number): boolean | Promise<boolean>;
+}
+
 /**
- * The proof ids seen lately, each kept until no proof with its iat could be accepted again.
- * Every entry lives equally long, so the Map's insertion order is expiry order and expired ones
- * are dropped from the front. Full of live ids, it refuses: a replay must never get through.
+ * The proof ids seen lately, in this process's memory (one server process; with several, the
+ * Redis one: redis/proof-ids.ts). Every entry lives equally long, so the Map's insertion order is
+ * expiry order and expired ones are dropped from the front. Full of live ids, it refuses: a
+ * replay must never get through.
  */
-function replayCache(capacity: number, keepFor: number): { remember(id: string): boolean } {
+export function memoryProofIdLog(capacity = 100_000): ProofIdLog {
   const seen = new Map<string, number>();
   return {
-    remember(id) {
+    remember(id, keepForMs) {
       const now = Date.now();
       for (const [oldest, until] of seen) {
         if (until > now) break;
@@ -121,29 +135,48 @@ function replayCache(capacity: number, keepFor: number): { remember(id: string):
       }
       if (seen.has(id)) return false;
       if (seen.size >= capacity) throw invalid('too many proofs in flight, try again later');
-      seen.set(id, now + keepFor);
+      seen.set(id, now + keepForMs);
       return true;
     },
   };
 }
 
-/** A random nonce that is replaced every `lifetime` ms; the one before it stays good, so a proof made just before a change still passes. */
-function rotatingNonces(lifetime: number): { current(): string; accepts(nonce: string): boolean } {
-  const fresh = () => randomBytes(16).toString('base64url');
-  let current = fresh();
-  let previous: string | undefined;
-  let since = Date.now();
-  function rotate(): string {
-    const age = Date.now() - since;
-    if (age >= lifetime) {
-      // After a long quiet spell the old one has expired too.
-      previous = age < 2 * lifetime ? current : undefined;
-      current = fresh();
-      since = Date.now();
-    }
-    return current;
-  }
-  return { current: rotate, accepts: (nonce) => nonce === rotate() || nonce === previous };
+/** The server's nonces (RFC 9449 section 8): what to hand out, and what a proof may carry. */
+export interface DpopNonces {
+  /** Seconds each nonce is the current one; 0: nonces are off (none handed out, none required). */
+  lifetime: number;
+  /** The nonce to send in `DPoP-Nonce` now, or undefined while nonces are off. */
+  current(): string | undefined;
+  /** Whether a proof's `nonce` claim will do: always while off, else the current nonce or the one before it. */
+  accepts(nonce: unknown): boolean;
+  /** Moves on to a new nonce at once, and refuses every earlier one from now on (tests: a challenge on the next proof). */
+  rotate(): void;
+}
+
+/**
+ * One nonce per period of `lifetime` seconds since the epoch: the HMAC-SHA256 of the period under
+ * a secret key, random per server unless one is given. Nobody without the key can tell the next
+ * nonce, and processes that share the key agree on the nonce without talking to each other, so
+ * a client may reach any of them. The one before the current stays good, so a proof made just
+ * before a change still passes; older ones do not.
+ */
+export function createNonces(lifetime: number, key: Uint8Array = randomBytes(32)): DpopNonces {
+  let skipped = 0; // periods jumped over by rotate()
+  const nonceOf = (period: number) => createHmac('sha256', key).update(`${nonces.lifetime}:${period}`).digest().subarray(0, 16).toString('base64url');
+  const period = () => Math.floor(Date.now() / (nonces.lifetime * 1000)) + skipped;
+  const nonces: DpopNonces = {
+    lifetime,
+    current: () => (nonces.lifetime > 0 ? nonceOf(period()) : undefined),
+    accepts(nonce) {
+      if (!(nonces.lifetime > 0)) return true;
+      const now = period();
+      return nonce === nonceOf(now) || nonce === nonceOf(now - 1);
+    },
+    rotate() {
+      skipped += 2; // neither the new nonce nor the one "before" it was ever handed out
+    },
+  };
+  return nonces;
 }
 
 /** How a refusal is answered: RFC 9449 section 7.1 for resources (401 and a challenge), 5.1 for the token endpoint (400 JSON). */

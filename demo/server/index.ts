@@ -15,9 +15,12 @@
 // - Logout revokes the family of the refresh cookie, of a body refresh_token and
 //   of the session, deletes the session row and clears every cookie; it is 204
 //   even with nothing to log out.
+// - DPoP (RFC 9449): a login with a `DPoP` proof binds its refresh family and its access
+//   tokens to the proof key (routes/bearer.ts); with `dpopNonce`, proofs need a server nonce.
 // - A session ends at its idle expiry (refreshTokenTtl since the last refresh) or
 //   its absolute lifetime since sign-in, whichever comes first; it can also be
 //   revoked from another device (routes/devices.ts).
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import cookieParser from 'cookie-parser';
@@ -27,9 +30,11 @@ import { cookieNames, isSecure, sessionCookieOptions, type ServerContext } from 
 import { Controls, type ServerControl } from './controls.ts';
 import { corsAllowList } from './cors.ts';
 import { issueCsrfCookie, keepCsrfBound } from './csrf.ts';
+import { createDpopVerifier, createNonces } from './dpop.ts';
 import { LoginLimiter, type LoginLimits } from './rate-limit.ts';
 import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
 import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
+import { dpopNonceHeader } from './routes/dpop.ts';
 import { deviceRoutes, sessionCheckRoute } from './routes/devices.ts';
 import { loadSecrets } from './secrets.ts';
 import { openStores } from './stores.ts';
@@ -62,7 +67,14 @@ export interface ReferenceServerOptions {
   clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
   users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
   loginLimits?: Partial<LoginLimits>; // failed logins per user / per address per window
+  /**
+   * DPoP server nonces (RFC 9449 section 8): true for nonces that change every 5 minutes, or
+   * their lifetime in seconds; default false. Tests can switch them at run time (controls).
+   */
+  dpopNonce?: boolean | number;
 }
+
+const DEFAULT_NONCE_LIFETIME = 300;
 
 export interface ReferenceServer {
   url: string; // http://127.0.0.1:PORT (no trailing slash)
@@ -111,6 +123,7 @@ function createApp(ctx: ServerContext, options: ReferenceServerOptions): Express
     ...(options.corsOrigins?.length ? [corsAllowList(options.corsOrigins)] : []),
     ...(options.controls ? [ctx.controls.recorder()] : []),
     noStore,
+    dpopNonceHeader(ctx),
   );
   app.use(cookieParser());
   app.use(express.json());
@@ -157,7 +170,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     absoluteMs: absoluteLifetime * 1000,
     graceWindowMs: options.graceWindow ?? 0,
   });
-  const controls = new Controls(accessTokenTtl);
+  const nonceLifetime = options.dpopNonce === true ? DEFAULT_NONCE_LIFETIME : Number(options.dpopNonce ?? 0);
+  // Keyed by the JWT secret: processes that share it (REDIS_URL) agree on the nonce.
+  const nonces = createNonces(nonceLifetime, createHmac('sha256', secrets.jwt).update('tokenward DPoP nonces').digest());
+  const controls = new Controls(accessTokenTtl, { nonces, familyKey: (id) => stores.refreshTokens.familyKey(id) });
   const ctx: ServerContext = {
     users: new Users(options.users ?? DEFAULT_USERS),
     refreshTokens: stores.refreshTokens,
@@ -172,6 +188,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     crossSite: (options.corsOrigins?.length ?? 0) > 0,
     corsOrigins: new Set(options.corsOrigins?.map((origin) => new URL(origin).origin)),
     clearSiteData: options.clearSiteData ?? '"cookies"',
+    dpop: createDpopVerifier({ nonces, replays: stores.proofIds }),
   };
   const app = createApp(ctx, options);
 

@@ -9,6 +9,7 @@ export interface AccessTokenClaims {
   exp: number; // expires at, seconds since the epoch
   jti: string; // unique token id
   sid: string; // refresh-token family id: revoking the family kills its access tokens too
+  cnf?: { jkt: string }; // DPoP (RFC 9449): only a request with a proof by the key of this thumbprint may use the token
 }
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
@@ -27,9 +28,16 @@ export function signJwt(claims: object, secret: Buffer): string {
   return `${body}.${hmac(secret, body).toString('base64url')}`;
 }
 
-export function issueAccessToken(user: string, familyId: string, ttlSeconds: number, secret: Buffer): { token: string; claims: AccessTokenClaims } {
+/** An access token of `user` in refresh family `familyId`; with `jkt`, bound to that DPoP key. */
+export function issueAccessToken(
+  user: string,
+  familyId: string,
+  ttlSeconds: number,
+  secret: Buffer,
+  jkt: string | null = null,
+): { token: string; claims: AccessTokenClaims } {
   const iat = Math.floor(Date.now() / 1000);
-  const claims: AccessTokenClaims = { sub: user, iat, exp: iat + ttlSeconds, jti: randomUUID(), sid: familyId };
+  const claims: AccessTokenClaims = { sub: user, iat, exp: iat + ttlSeconds, jti: randomUUID(), sid: familyId, ...(jkt && { cnf: { jkt } }) };
   return { token: signJwt(claims, secret), claims };
 }
 
@@ -53,6 +61,8 @@ export function verifyJwt(token: string, secret: Buffer, nowSeconds = Date.now()
     return null;
   }
   if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
+  // A binding we cannot read must not pass for no binding.
+  if (claims.cnf !== undefined && typeof claims.cnf?.jkt !== 'string') return null;
   // RFC 7519: the token must not be accepted on or after its exp.
   if (nowSeconds >= claims.exp) return null;
   return claims as AccessTokenClaims;

@@ -7,7 +7,8 @@
 // CORS_ORIGINS (comma-separated origins, e.g. http://localhost:5173) lets apps served from
 // other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
 // (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
-// make the cookies Secure.
+// make the cookies Secure. DPOP_NONCE=<seconds> (e.g. 300) makes DPoP proofs carry a server nonce
+// that changes that often.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ const server = await startReferenceServer({
   redisUrl: process.env.REDIS_URL,
   corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
   trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
+  dpopNonce: Number(process.env.DPOP_NONCE ?? 0),
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });

@@ -16,6 +16,7 @@ export interface IssuedRefreshToken {
   familyId: string;
   user: string;
   expiresAt: number; // ms since the epoch
+  jkt: string | null; // DPoP: thumbprint of the key the family is bound to, for its whole life
 }
 
 export type RotationResult =
@@ -30,17 +31,20 @@ interface TokenRow {
   used_at: number | null;
   user: string;
   revoked_at: number | null;
+  jkt: string | null;
 }
 
 export interface RefreshTokenStore {
-  /** A new family for a fresh login, with its first token. */
-  startFamily(user: string): Promise<IssuedRefreshToken>;
+  /** A new family for a fresh login, with its first token; with `jkt`, bound to that DPoP key for good. */
+  startFamily(user: string, jkt?: string | null): Promise<IssuedRefreshToken>;
   /** Would `rotate` succeed right now? Read-only (used to decide whether to delay). */
   isRedeemable(token: string): Promise<boolean>;
   /** Exchange a token for its successor. Atomic: two racing calls cannot both win, whatever process makes them. */
   rotate(token: string): Promise<RotationResult>;
   /** Family of a token, whatever its state (logout revokes it even if it was already used). */
   familyOf(token: string): Promise<string | undefined>;
+  /** The DPoP key thumbprint a family is bound to; null when it is not bound (or not known). Never changes. */
+  familyKey(familyId: string): Promise<string | null>;
   revokeFamily(familyId: string, reason: RevokeReason): Promise<void>;
   /** Every active family of the user but `keep` (sign out everywhere, password change). */
   revokeAllOf(user: string, reason: RevokeReason, keep?: string | null): Promise<void>;
@@ -105,34 +109,35 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
   ) {
     this.recent = new RecentTokens(graceWindowMs);
     this.q = {
-      insertFamily: db.prepare('INSERT INTO refresh_families (id, user, created_at) VALUES (?, ?, ?)'),
+      insertFamily: db.prepare('INSERT INTO refresh_families (id, user, created_at, jkt) VALUES (?, ?, ?, ?)'),
       insertToken: db.prepare('INSERT INTO refresh_tokens (hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)'),
       lookup: db.prepare<[string], TokenRow>(
-        `SELECT t.family_id, t.expires_at, t.used_at, f.user, f.revoked_at, f.created_at
+        `SELECT t.family_id, t.expires_at, t.used_at, f.user, f.revoked_at, f.created_at, f.jkt
            FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
           WHERE t.hash = ?`,
       ),
       markUsed: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
       revoke: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
+      familyKey: db.prepare<[string], { jkt: string | null }>('SELECT jkt FROM refresh_families WHERE id = ?'),
       familyCreated: db.prepare<[string], { created_at: number }>('SELECT created_at FROM refresh_families WHERE id = ? AND revoked_at IS NULL'),
       revokeUser: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE user = ? AND id IS NOT ? AND revoked_at IS NULL'),
     };
   }
 
-  private issue(familyId: string, user: string, now: number, createdAt: number): IssuedRefreshToken {
+  private issue(familyId: string, user: string, now: number, createdAt: number, jkt: string | null): IssuedRefreshToken {
     const token = newToken();
     // Idle expiry, but never past the family's absolute end.
     const expiresAt = Math.min(now + this.ttlMs, createdAt + this.absoluteMs);
     this.q.insertToken.run(hashToken(token), familyId, now, expiresAt);
-    return { token, familyId, user, expiresAt };
+    return { token, familyId, user, expiresAt, jkt };
   }
 
-  async startFamily(user: string): Promise<IssuedRefreshToken> {
+  async startFamily(user: string, jkt: string | null = null): Promise<IssuedRefreshToken> {
     const now = Date.now();
     const familyId = randomUUID();
     return this.db.transaction(() => {
-      this.q.insertFamily.run(familyId, user, now);
-      return this.issue(familyId, user, now, now);
+      this.q.insertFamily.run(familyId, user, now, jkt);
+      return this.issue(familyId, user, now, now, jkt);
     })();
   }
 
@@ -161,7 +166,7 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
       }
       // The old token dies at this very moment, the new one is born in the same family.
       this.q.markUsed.run(now, hash);
-      const issued = this.issue(row.family_id, row.user, now, row.created_at);
+      const issued = this.issue(row.family_id, row.user, now, row.created_at, row.jkt);
       this.recent.remember(issued, now);
       return { ok: true, kind: 'rotated', issued };
     })();
@@ -169,6 +174,10 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
 
   async familyOf(token: string): Promise<string | undefined> {
     return this.q.lookup.get(hashToken(token))?.family_id;
+  }
+
+  async familyKey(familyId: string): Promise<string | null> {
+    return this.q.familyKey.get(familyId)?.jkt ?? null;
   }
 
   private revokeNow(familyId: string, reason: RevokeReason): void {

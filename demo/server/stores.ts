@@ -1,8 +1,9 @@
 // Everything the server remembers, behind one small interface with two implementations:
 // SQLite (one file, the embedded default) and Redis (with REDIS_URL; several processes then
-// share the sessions, the refresh-token families and the login throttle through it, and
-// nothing else). Routes only ever see these interfaces.
+// share the sessions, the refresh-token families, the login throttle and the DPoP proof ids
+// through it, and nothing else). Routes only ever see these interfaces.
 import { openDatabase } from './db.ts';
+import { memoryProofIdLog, type ProofIdLog } from './dpop.ts';
 import { MemoryFailureLog, type FailureLog } from './rate-limit.ts';
 import { openRedisStores } from './redis/index.ts';
 import { SqliteRefreshTokens, type RefreshTokenStore } from './refresh-tokens.ts';
@@ -12,6 +13,8 @@ export interface Stores {
   sessions: SessionStore;
   refreshTokens: RefreshTokenStore;
   loginFailures: FailureLog;
+  /** The ids of accepted DPoP proofs, against replays. */
+  proofIds: ProofIdLog;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,9 @@ export function openSqliteStores(file: string, settings: StoreSettings): Stores 
   return {
     sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
     refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
-    // One process: its memory is where the throttle belongs.
+    // One process: its memory is where the throttle and the proof ids belong.
     loginFailures: new MemoryFailureLog(),
+    proofIds: memoryProofIdLog(),
     close: async () => void db.close(),
   };
 }

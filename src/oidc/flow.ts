@@ -18,13 +18,14 @@ import {
   type Client,
   type TokenEndpointResponse,
 } from 'oauth4webapi';
+import type { DpopKey } from '../dpop/index.js';
 import type { Flow, FlowContext } from '../flows/flow.js';
 import { TokenwardError } from '../errors.js';
 import { openStash } from '../storage/stash.js';
 import { parseHttpDate, parseTokenResponse, type TokenSet } from '../tokens.js';
 import { oauthFailure, read, send } from './errors.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
-import { startPending, takePending } from './pending.js';
+import { pendingKey, startPending, takePending } from './pending.js';
 
 /** Where a completed sign-in wanted to return to; written by the callback, read by the app. */
 export interface CallbackOutcome {
@@ -40,6 +41,10 @@ const CALLBACK_PARAMS = ['code', 'error'];
  * grant, revocation (RFC 7009) and RP-initiated logout, all through oauth4webapi. The provider
  * gets no bearer token, no cookie and no CSRF header: its endpoints are called with the global
  * fetch, never with the session's authenticated one.
+ *
+ * With DPoP (`context.dpop`), the session's key binds the authorization code (`dpop_jkt`), and
+ * every call to the token and revocation endpoints carries a proof by it (`fetchWith`: nonce
+ * challenges get their one retry there, before oauth4webapi reads the answer).
  */
 export function createOidcFlow(options: OidcOptions, context: FlowContext, outcome: CallbackOutcome): Flow<OidcLoginOptions | void> {
   const issuer = issuerUrl(options.issuer);
@@ -48,7 +53,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
   // oauth4webapi refuses http unless told; issuerUrl let only loopback hosts through.
   const insecure = issuer.protocol === 'http:' ? { [allowInsecureRequests]: true } : {};
   const stash = openStash(context, 'oidc-login');
-  const { timeout } = context;
+  const { timeout, dpop } = context;
   let metadata: Promise<AuthorizationServer> | undefined;
 
   /** The discovery document, fetched once for the page (and again after a failure), never on a plain restore. */
@@ -65,6 +70,15 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
     return metadata;
   }
 
+  /** How the calls to the provider's token endpoints go out: with a proof by `key`, when the tokens are (to be) bound to one. */
+  const fetchFor = (key: DpopKey | null): typeof fetch => (key && dpop ? dpop.fetchWith(key) : (input, init) => fetch(input, init));
+
+  /** Reads a token response; with a key, the provider must have bound the tokens to it (RFC 9449 §5): `Bearer` means it ignored the proof. */
+  const bound = (key: DpopKey | null, result: TokenEndpointResponse): TokenEndpointResponse => {
+    if (key && result.token_type !== 'dpop') throw new TypeError(`the provider did not bind the tokens to the DPoP key (token_type ${result.token_type})`);
+    return result;
+  };
+
   /** The provider's token response as a TokenSet; what a refresh response leaves out (ID token, rotated refresh token) is carried over. */
   function tokensOf(result: TokenEndpointResponse, response: Response, previous?: TokenSet): TokenSet {
     const base = parseTokenResponse(result, 'bearer', {
@@ -72,8 +86,9 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
       serverDate: parseHttpDate(response.headers.get('date')),
     });
     const idClaims = getValidatedIdTokenClaims(result);
+    // Another user's tokens are never adopted, and asking again cannot make them this user's: the session ends.
     if (previous?.claims && idClaims && idClaims.sub !== previous.claims.sub) {
-      throw new TokenwardError('invalid_response', 'refresh: the ID token names another subject');
+      throw new TokenwardError('refresh_rejected', 'refresh: the provider answered for another user (the ID token names another subject)');
     }
     const idToken = result.id_token ?? previous?.extra?.idToken;
     return {
@@ -86,10 +101,10 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
   }
 
   return {
-    async login(input) {
+    async login(input, _signal, key) {
       const as = await discover();
       const here = `${location.pathname}${location.search}${location.hash}`;
-      const { pending, challenge } = await startPending(stash, input?.returnTo ?? here);
+      const { pending, challenge } = await startPending(stash, input?.returnTo ?? here, key);
       const url = new URL(as.authorization_endpoint ?? '');
       const params = {
         ...options.extraParams,
@@ -104,6 +119,8 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
         code_challenge_method: 'S256',
         prompt: input?.prompt,
         login_hint: input?.loginHint,
+        // Binds the code to the key (RFC 9449 §10): only its holder can exchange it.
+        dpop_jkt: pending.jkt,
       };
       navigate(url, params);
       return null;
@@ -129,35 +146,38 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
         }
         throw new TokenwardError('callback_rejected', `sign-in callback refused: ${(error as Error).message}`, { cause: error });
       }
+      const key = await pendingKey(dpop, pending);
       const response = await send('code exchange', timeout, undefined, (signal) =>
-        authorizationCodeGrantRequest(as, client, auth, params, options.redirectUri, pending.verifier, { ...insecure, signal }),
+        authorizationCodeGrantRequest(as, client, auth, params, options.redirectUri, pending.verifier, { ...insecure, signal, [customFetch]: fetchFor(key) }),
       );
       const result = await read(
         'code exchange',
         response,
-        (r) => processAuthorizationCodeResponse(as, client, r, { expectedNonce: pending.nonce, requireIdToken: true }),
+        async (r) => bound(key, await processAuthorizationCodeResponse(as, client, r, { expectedNonce: pending.nonce, requireIdToken: true })),
         () => 'login_failed',
         'callback_rejected',
       );
       outcome.returnTo = pending.returnTo;
-      return { tokens: tokensOf(result, response), key: null };
+      return { tokens: tokensOf(result, response), key };
     },
 
-    async refresh(tokens, signal) {
+    async refresh(tokens, signal, key) {
       if (!tokens.refreshToken) throw new TokenwardError('refresh_rejected', 'refresh: the provider gave no refresh token (scope offline_access?)');
       const as = await discover();
       const refreshToken = tokens.refreshToken;
-      const response = await send('refresh', timeout, signal, (signal) => refreshTokenGrantRequest(as, client, auth, refreshToken, { ...insecure, signal }));
+      const response = await send('refresh', timeout, signal, (signal) =>
+        refreshTokenGrantRequest(as, client, auth, refreshToken, { ...insecure, signal, [customFetch]: fetchFor(key) }),
+      );
       const result = await read(
         'refresh',
         response,
-        (r) => processRefreshTokenResponse(as, client, r),
+        async (r) => bound(key, await processRefreshTokenResponse(as, client, r)),
         (error) => (error === 'invalid_grant' ? 'refresh_rejected' : 'http'),
       );
       return tokensOf(result, response, tokens);
     },
 
-    async logout(tokens) {
+    async logout(tokens, key) {
       const token = tokens?.refreshToken;
       if (!token) return;
       const as = await discover();
@@ -168,7 +188,7 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
           signal,
           additionalParameters: { token_type_hint: 'refresh_token' },
           // keepalive: the revocation must reach the provider even when the page goes away next.
-          [customFetch]: (url, init) => fetch(url, { ...init, keepalive: true }),
+          [customFetch]: (url, init) => fetchFor(key)(url, { ...init, keepalive: true }),
         }),
       );
       await read('revocation', response, processRevocationResponse, () => 'logout_failed');

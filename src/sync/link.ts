@@ -21,6 +21,8 @@ export interface SessionLink {
   readonly end: (reason: LogoutReason) => void;
   /** Emits a session event to the app's handlers. */
   readonly emit: <K extends SessionEventName>(name: K, event: SessionEvents[K]) => void;
+  /** Sends a request with `token` the way every authenticated request goes: as a bearer token, or with DPoP, with a proof. */
+  readonly send: (request: Request, token: string) => Promise<Response>;
   /** Every answer from the session's server, for the CSRF token it may send in a header to a cross-site page. */
   readonly answered: (response: Response) => void;
 }

@@ -51,7 +51,7 @@ export function checkSettings(
  * redirect, network, timeout, a body that is not JSON) says nothing and changes nothing.
  * A no-op without a `baseUrl`, and in Node or during SSR. Stops when `lifetime` aborts.
  */
-function watchSession(options: SessionCheckOptions, { session, options: { baseUrl, name, timeout }, lifetime, live, end, answered }: SessionLink): void {
+function watchSession(options: SessionCheckOptions, { session, options: { baseUrl, name, timeout }, lifetime, live, end, send, answered }: SessionLink): void {
   const settings = checkSettings(options, baseUrl);
   if (!settings || typeof document === 'undefined') return;
   const { url, interval } = settings;
@@ -60,12 +60,8 @@ function watchSession(options: SessionCheckOptions, { session, options: { baseUr
   async function check(): Promise<void> {
     const generation = live();
     const token = await session.getAccessToken();
-    const response = await fetch(url, {
-      credentials: 'include',
-      redirect: 'error',
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]),
-    });
+    const request = new Request(url, { credentials: 'include', redirect: 'error', signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]) });
+    const response = await (token ? send(request, token) : fetch(request));
     answered(response);
     const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
     // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.

@@ -1,10 +1,12 @@
 // tokenward/oidc in real Chromium against a real OpenID Provider (oidc-provider) on its own
 // origin, with the API that accepts its access tokens on a third one.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { reachCallback, signIn, startLogin, useOidcSuite } from './harness/oidc.ts';
-import { eventsOf } from './harness/sessions.ts';
+import { keepTabsBusy, reachCallback, signIn, startLogin, stopSession, useOidcSuite } from './harness/oidc.ts';
+import { eventsOf, startSessions } from './harness/sessions.ts';
 
 const h = useOidcSuite();
 
@@ -110,7 +112,7 @@ async function expectNothingStored(page: Page): Promise<void> {
 }
 
 describe('tokenward/oidc refused callbacks', () => {
-  it('refuses a replayed callback URL in another browser: typed error, no token call, nothing stored', async () => {
+  it('refuses a replayed callback URL in another browser and in the one that signed in: typed error, no token call', async () => {
     const [page] = await h.oidcTabs(1);
     await h.start([page!]);
     const callback = await signIn(page!, h);
@@ -124,7 +126,17 @@ describe('tokenward/oidc refused callbacks', () => {
     await expectNothingStored(other!);
     expect(h.provider.stats().codeExchanges).toBe(exchanges);
 
-    // The same URL again in the browser that signed in (after a logout): the sign-in was used up.
+    // The same URL again in the browser that signed in, still signed in: the state was used up,
+    // and the session keeps its user.
+    await stopSession(page!);
+    await page!.goto(callback);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    expect(await page!.evaluate(() => window.twErrors)).toMatchObject([{ message: expect.stringContaining('reused state') }]);
+    expect((await waitForState(page!, 'authenticated')).claims?.sub).toBe('alice');
+    expect(page!.url()).toBe(h.oidcPage);
+
+    // And once more after a logout: still refused, nothing stored.
     await page!.evaluate(() => window.session.logout());
     await page!.goto(callback);
     await h.start([page!]);
@@ -133,16 +145,44 @@ describe('tokenward/oidc refused callbacks', () => {
     expect(h.provider.stats().codeExchanges).toBe(exchanges);
   });
 
-  it('refuses a callback whose state was tampered with, and uses up the pending sign-in', async () => {
+  it.each([
+    ['state', (value: string) => `${value}x`, 'state mismatch'],
+    // RFC 9207: oidc-provider advertises the `iss` parameter, so a callback naming another issuer is a mix-up.
+    ['iss', () => 'http://127.0.0.1:1', '"iss"'],
+  ])('refuses a callback whose %s was tampered with, and uses up the pending sign-in', async (name, tamper, why) => {
     const [page] = await h.oidcTabs(1);
     await h.start([page!]);
     const callback = new URL(await reachCallback(page!, h));
-    callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
+    callback.searchParams.set(name, tamper(callback.searchParams.get(name) ?? ''));
     await page!.goto(callback.href);
     await h.start([page!]);
     expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    expect(await page!.evaluate(() => window.twErrors)).toMatchObject([{ message: expect.stringContaining(why) }]);
     await expectNothingStored(page!);
     expect(h.provider.stats().codeExchanges).toBe(0);
+  });
+
+  it('refuses a callback whose sign-in started more than 10 minutes earlier (page clock moved), and takes one within them', async () => {
+    const [page] = await h.oidcTabs(1);
+    // The page's clock runs on from real time; it is moved on between the start of a sign-in and its callback.
+    await page!.clock.install();
+    const moveClockOn = async (ms: number) => page!.clock.setSystemTime((await page!.evaluate(() => Date.now())) + ms);
+    await h.start([page!]);
+    await reachCallback(page!, h);
+    await moveClockOn(10 * 60_000 + 1_000);
+    await h.start([page!]);
+    expect(await eventsOf(page!)).toEqual(['error:callback_rejected']);
+    expect(await page!.evaluate(() => window.twErrors)).toMatchObject([{ message: expect.stringContaining('longer than 10 minutes') }]);
+    expect(page!.url()).toBe(h.oidcPage);
+    await expectNothingStored(page!);
+    expect(h.provider.stats().codeExchanges).toBe(0);
+
+    // The same trip with the clock moved on by a little less completes the sign-in.
+    await reachCallback(page!, h);
+    await moveClockOn(10 * 60_000 - 30_000);
+    await h.start([page!]);
+    expect((await waitForState(page!, 'authenticated')).claims?.sub).toBe('alice');
+    expect(h.provider.stats().codeExchanges).toBe(1);
   });
 
   it('reports a sign-in the user cancelled at the provider as login_failed with access_denied', async () => {
@@ -154,7 +194,7 @@ describe('tokenward/oidc refused callbacks', () => {
     await page!.waitForURL((url) => url.href.startsWith(`${h.oidcPage}?`) && url.searchParams.get('error') === 'access_denied');
     await h.start([page!]);
     expect(await eventsOf(page!)).toEqual(['error:login_failed']);
-    expect(await page!.evaluate(() => window.twErrors)).toEqual([{ code: 'login_failed', oauthError: 'access_denied' }]);
+    expect(await page!.evaluate(() => window.twErrors)).toMatchObject([{ code: 'login_failed', oauthError: 'access_denied' }]);
     expect(page!.url()).toBe(h.oidcPage);
     await expectNothingStored(page!);
   });
@@ -199,47 +239,97 @@ describe('tokenward/oidc refresh failures', () => {
     expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
     expect(h.provider.stats().invalidGrants).toBe(1);
   });
+
+  it('ends the session in every tab, never switching users, when a refreshed ID token names another subject', async () => {
+    const [page, other] = await h.oidcTabs(2);
+    const errors = [page!, other!].map((tab) => trackErrors(tab));
+    await h.start([page!]);
+    await signIn(page!, h);
+    await h.start([other!]);
+    await waitForState(other!, 'authenticated');
+    // Every identity either tab ever shows, from here on.
+    for (const tab of [page!, other!]) {
+      await tab.evaluate(() => {
+        window.twSubjects = [];
+        window.session.subscribe((state) => window.twSubjects.push(String(state.claims?.sub)));
+      });
+    }
+    h.provider.answerRefreshesAs('bob');
+    const outcome = await page!.evaluate(() =>
+      window.session.refresh().then(
+        () => 'refreshed',
+        (error: { code: string; message: string }) => ({ code: error.code, message: error.message }),
+      ),
+    );
+    expect(outcome).toEqual({ code: 'refresh_rejected', message: expect.stringContaining('another user') });
+    for (const tab of [page!, other!]) await waitForState(tab, 'unauthenticated');
+    expect(await eventsOf(page!)).toEqual(['login:this-tab', 'logout:refresh-rejected']);
+    expect(await eventsOf(other!)).toEqual(['logout:refresh-rejected']);
+    for (const tab of [page!, other!]) expect(await tab.evaluate(() => window.twSubjects.filter((sub) => sub !== 'alice' && sub !== 'undefined'))).toEqual([]);
+    // One refresh, answered for bob and refused; none after it.
+    expect(h.provider.stats()).toMatchObject({ refreshCalls: 1, rotations: 1 });
+    await expectNothingStored(page!);
+    for (const list of errors) expect(list).toEqual([]);
+  });
 });
 
 describe('tokenward/oidc across tabs', () => {
   it('keeps 8 busy tabs signed in over 5+ token lifetimes with one provider refresh per rotation and no invalid_grant', async () => {
-    const [first, ...others] = await h.oidcTabs(8);
-    const errors = [first!, ...others].map((page) => trackErrors(page));
-    await h.start([first!]);
-    await signIn(first!, h);
-    await h.start(others);
-    await Promise.all(others.map((page) => waitForState(page, 'authenticated')));
-    h.provider.resetStats();
-    const lifetimes = 5.3;
-    const results = await Promise.all(
-      [first!, ...others].map((page) =>
-        page.evaluate(
-          async ({ api, runFor }) => {
-            const failed: string[] = [];
-            let ok = 0;
-            const end = Date.now() + runFor;
-            while (Date.now() < end) {
-              const status = await window.session.fetch(`${api}/me`).then(
-                (r) => r.status,
-                (e: unknown) => String(e),
-              );
-              if (status === 200) ok++;
-              else failed.push(String(status));
-              await new Promise((resolve) => setTimeout(resolve, 150));
-            }
-            return { ok, failed, status: window.session.getState().status };
-          },
-          { api: h.api.url, runFor: lifetimes * 3_000 },
+    await keepTabsBusy(h, 8, 5.3 * 3_000);
+  });
+});
+
+/** A loopback origin that serves `document` as its discovery document (CORS open), counting requests. */
+async function serveDiscovery(document: unknown): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const found = req.url === '/.well-known/openid-configuration';
+    res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
+    res.end(found ? JSON.stringify(document) : '{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('tokenward/oidc discovery', () => {
+  it('refuses a discovery document that names another issuer: typed error, no navigation, no provider call, nothing pending', async () => {
+    // The real provider's document, served from an origin that is not its issuer.
+    const document = (await (await fetch(`${h.provider.issuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(document.issuer).toBe(h.provider.issuer);
+    const impostor = await serveDiscovery(document);
+    try {
+      const [page] = await h.oidcTabs(1);
+      const errors = trackErrors(page!);
+      await startSessions([page!], { trustedOrigins: [h.api.url] }, { ...h.oidcOptions(), issuer: impostor.url });
+      const providerCalls = h.provider.requests.length;
+      const outcome = await page!.evaluate(() =>
+        window.session.login({}).then(
+          () => 'navigating',
+          (error: Error & { code: string }) => ({ name: error.name, code: error.code, message: error.message }),
         ),
-      ),
-    );
-    const stats = h.provider.stats();
-    for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
-    expect(stats.invalidGrants).toBe(0);
-    expect(stats.rotations).toBeGreaterThanOrEqual(5);
-    // One provider refresh per due time across all tabs, never one per tab.
-    expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
-    for (const page of [first!, ...others]) expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
-    for (const list of errors) expect(list).toEqual([]);
+      );
+      expect(outcome).toEqual({
+        name: 'TokenwardError',
+        code: 'invalid_response',
+        message: expect.stringMatching(/^discovery: .*"issuer" property does not match/),
+      });
+      expect(impostor.requests()).toBe(1);
+      expect(page!.url()).toBe(h.oidcPage);
+      await expectNothingStored(page!);
+      expect(h.provider.requests.slice(providerCalls)).toEqual([]);
+      expect(await eventsOf(page!)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await impostor.close();
+    }
   });
 });

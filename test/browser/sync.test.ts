@@ -2,7 +2,7 @@
 // rotating reference server (a refresh token presented twice revokes its family).
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
-import { eventsOf, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
+import { callApiFor, eventsOf, expectOneRefreshPerRotation, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 2, controls: true } });
@@ -49,31 +49,9 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
     await login(pages[0]!);
     await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
     h.server.control.reset();
-    const results = await Promise.all(
-      pages.map((page) =>
-        page.evaluate(async () => {
-          const failed: string[] = [];
-          let ok = 0;
-          const end = Date.now() + 11_000;
-          while (Date.now() < end) {
-            const status = await window.session.fetch('/api/me').then(
-              (r) => r.status,
-              (e: unknown) => String(e),
-            );
-            if (status === 200) ok++;
-            else failed.push(String(status));
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          return { ok, failed, status: window.session.getState().status };
-        }),
-      ),
-    );
+    const results = await callApiFor(pages, '/api/me', 11_000);
     const stats = h.server.control.stats();
-    for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
-    expect(stats.reuseDetections).toBe(0);
-    expect(stats.rotations).toBeGreaterThanOrEqual(5);
-    // One network refresh per due time across all tabs: never one per tab.
-    expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
+    expectOneRefreshPerRotation(results, stats);
     expect(stats.rotations).toBeLessThanOrEqual(14);
     for (const page of pages) expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
     for (const list of errors) expect(list).toEqual([]);

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey as JoseKey, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { accessTokenHash, createDpopVerifier, DpopError, dpopRefusal, type DpopVerifier, type ProofCheck } from '../../demo/server/dpop.ts';
+import { accessTokenHash, createDpopVerifier, createNonces, DpopError, dpopRefusal, type DpopVerifier, type ProofCheck } from '../../demo/server/dpop.ts';
 import { generateDpopKey } from '../../src/dpop/key.ts';
 import { createProver, type Prover } from '../../src/dpop/proof.ts';
 
@@ -126,6 +126,14 @@ describe('refused as invalid_dpop_proof', () => {
 });
 
 describe('the replay cache', () => {
+  it('can live elsewhere (Redis): the verifier awaits it, and keeps each id for twice the iat window', async () => {
+    const kept: [string, number][] = [];
+    const verifier = createDpopVerifier({ iatWindow: 30, replays: { remember: async (id, ms) => kept.push([id, ms]) === 1 } });
+    await check(verifier, await proof({ jti: 'one' }));
+    expect(kept).toEqual([[expect.stringMatching(/^[\w-]{43}\.one$/), 60_000]]);
+    expect((await refusal(check(verifier, await proof({ jti: 'two' })))).message).toMatch(/jti already used/);
+  });
+
   it('forgets an id once no proof with it could pass the iat check, and refuses rather than overflows', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const verifier = createDpopVerifier({ iatWindow: 60, replayCapacity: 2 });
@@ -137,9 +145,15 @@ describe('the replay cache', () => {
   });
 });
 
+/** Fake Date, set to the start of a nonce period of `seconds` (periods count from the epoch). */
+function atPeriodStart(seconds: number): void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Math.ceil(Date.now() / (seconds * 1000)) * seconds * 1000);
+}
+
 describe('server nonces', () => {
   it('a proof without the nonce, or with one that has expired, is answered use_dpop_nonce', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    atPeriodStart(60);
     const verifier = createDpopVerifier({ nonceLifetime: 60 });
     expect((await refusal(check(verifier, await proof()))).code).toBe('use_dpop_nonce');
     const first = verifier.nonce()!;
@@ -167,6 +181,39 @@ describe('server nonces', () => {
 
   it('no nonces unless configured', () => {
     expect(createDpopVerifier().nonce()).toBeUndefined();
+  });
+
+  it('servers sharing the key agree on the nonce, others do not; the nonce is not the key', () => {
+    const key = Buffer.alloc(32, 7);
+    const [a, b, other] = [createNonces(60, key), createNonces(60, key), createNonces(60)];
+    expect(a.current()).toMatch(/^[\w-]{22}$/);
+    expect(b.current()).toBe(a.current());
+    expect(other.current()).not.toBe(a.current());
+    expect(b.accepts(a.current())).toBe(true);
+    expect(other.accepts(a.current())).toBe(false);
+  });
+
+  it('can be switched on, off and moved on at run time; rotate() refuses every nonce handed out before', async () => {
+    atPeriodStart(60);
+    const nonces = createNonces(0);
+    const verifier = createDpopVerifier({ nonces });
+    await expect(check(verifier, await proof())).resolves.toBeTruthy();
+    nonces.lifetime = 60;
+    expect((await refusal(check(verifier, await proof()))).code).toBe('use_dpop_nonce');
+    const before = verifier.nonce()!;
+    nonces.rotate();
+    expect(verifier.nonce()).not.toBe(before);
+    expect((await refusal(check(verifier, await proof({ nonce: before })))).code).toBe('use_dpop_nonce');
+    await expect(check(verifier, await proof({ nonce: verifier.nonce() }))).resolves.toBeTruthy();
+    nonces.lifetime = 0;
+    expect(verifier.nonce()).toBeUndefined();
+    await expect(check(verifier, await proof())).resolves.toBeTruthy();
+  });
+
+  it('nonceOptional (logout) lets a proof without the nonce pass, and only the nonce check', async () => {
+    const verifier = createDpopVerifier({ nonceLifetime: 60 });
+    await expect(check(verifier, await proof(), { nonceOptional: true })).resolves.toBeTruthy();
+    expect((await refusal(check(verifier, await proof({ htm: 'GET' }), { nonceOptional: true }))).code).toBe('invalid_dpop_proof');
   });
 });
 

@@ -201,8 +201,8 @@ describe('CORS allow-list (cross-origin app)', () => {
         'access-control-allow-origin': app,
         'access-control-allow-credentials': 'true',
         'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
-        'access-control-allow-headers': 'Authorization, Content-Type, X-XSRF-TOKEN',
-        'access-control-expose-headers': 'X-XSRF-TOKEN, Retry-After, Date',
+        'access-control-allow-headers': 'Authorization, Content-Type, DPoP, X-XSRF-TOKEN',
+        'access-control-expose-headers': 'X-XSRF-TOKEN, Retry-After, DPoP-Nonce, WWW-Authenticate, Date',
         'access-control-max-age': '600',
       });
       const login = await client.post('/auth/login', { json: alice, headers: { origin: app } });

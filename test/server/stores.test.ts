@@ -88,6 +88,21 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
       expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: 'reuse' });
     }));
 
+  it('binds a family to a DPoP key for good: every process sees the key, and every successor carries it', () =>
+    twoProcesses({ graceWindowMs: 60_000 }, async (a, b) => {
+      const jkt = 'x'.repeat(43);
+      const first = await a.refreshTokens.startFamily('alice', jkt);
+      const unbound = await a.refreshTokens.startFamily('alice');
+      expect([first.jkt, unbound.jkt]).toEqual([jkt, null]);
+      expect(await b.refreshTokens.familyKey(first.familyId)).toBe(jkt);
+      expect(await b.refreshTokens.familyKey(unbound.familyId)).toBeNull();
+      expect(await b.refreshTokens.familyKey('never-started')).toBeNull();
+      const second = await b.refreshTokens.rotate(first.token);
+      expect(second).toMatchObject({ ok: true, kind: 'rotated', issued: { jkt } });
+      expect(await b.refreshTokens.rotate(first.token)).toMatchObject({ ok: true, kind: 'grace', issued: { jkt } });
+      expect(await a.refreshTokens.rotate(unbound.token)).toMatchObject({ ok: true, issued: { jkt: null } });
+    }));
+
   it('revokes the family when a used token is presented again to the other process', () =>
     twoProcesses({}, async (a, b) => {
       const first = await a.refreshTokens.startFamily('alice');

@@ -1,10 +1,10 @@
 // The tokenward quickstart, shared by the core app and the framework apps: one session for the
 // page, its status on screen, a login form, an authenticated API call and a logout button.
-import { createSession, type Session } from '../../../src/index.ts';
+import { createSession, type Session, type SessionOptions } from '../../../src/index.ts';
 import { onClick, onLogin, show } from './ui.ts';
 
-export function startTokenwardApp(): Session {
-  const session = createSession();
+export function startTokenwardApp(options?: SessionOptions): Session {
+  const session = createSession(options);
   session.subscribe((state) => show(state.status));
   onLogin((username, password) => session.login({ username, password }));
   onClick('#me', async () => show((await session.http.get('api/me').json<{ user: string }>()).user));

@@ -1,8 +1,10 @@
 // The Redis implementation of the stores (see stores.ts): one connection shared by the
-// session store, the refresh-token families and the login throttle, all under one key prefix.
+// session store, the refresh-token families, the login throttle and the DPoP proof ids, all under
+// one key prefix.
 import type { Stores, StoreSettings } from '../stores.ts';
 import { connectRedis } from './client.ts';
 import { RedisFailureLog } from './login-failures.ts';
+import { RedisProofIdLog } from './proof-ids.ts';
 import { RedisRefreshTokens } from './refresh-tokens.ts';
 import { RedisSessionStore } from './session-store.ts';
 
@@ -12,6 +14,7 @@ export async function openRedisStores(url: string, settings: StoreSettings, pref
     sessions: new RedisSessionStore(redis, prefix, settings),
     refreshTokens: new RedisRefreshTokens(redis, prefix, settings),
     loginFailures: new RedisFailureLog(redis, prefix),
+    proofIds: new RedisProofIdLog(redis, prefix),
     close: async () => void (await redis.close()),
   };
 }

@@ -1,7 +1,8 @@
 // Refresh-token families in Redis: the same rules as the SQLite store (refresh-tokens.ts),
 // for several processes. Keys (under the prefix):
 //   t:<sha256 of token>  hash {family, expires, used}   expires at the token's expiry
-//   f:<family id>        hash {user, created, revoked, reason}   expires at the absolute end
+//   f:<family id>        hash {user, created, revoked, reason, jkt}   expires at the absolute end
+//                        (jkt: the DPoP key thumbprint of a bound family, absent when unbound)
 //   uf:<user>            set of the user's family ids (for sign out everywhere)
 // Rotation is one Lua script: it checks the presented token, marks it used and stores its
 // successor with nothing in between, so two processes rotating the same token at the same
@@ -20,9 +21,10 @@ import {
 import type { StoreSettings } from '../stores.ts';
 import { ADD_TO_SET, LuaScript, type Redis } from './client.ts';
 
-// KEYS: family, token, user's families. ARGV: user, now, token expiry, family end, family id.
+// KEYS: family, token, user's families. ARGV: user, now, token expiry, family end, family id, jkt ('' for none).
 const START = new LuaScript(`${ADD_TO_SET}
   redis.call('HSET', KEYS[1], 'user', ARGV[1], 'created', ARGV[2])
+  if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'jkt', ARGV[6]) end
   redis.call('PEXPIREAT', KEYS[1], ARGV[4])
   redis.call('HSET', KEYS[2], 'family', ARGV[5], 'expires', ARGV[3])
   redis.call('PEXPIREAT', KEYS[2], ARGV[3])
@@ -30,14 +32,14 @@ const START = new LuaScript(`${ADD_TO_SET}
 `);
 
 // KEYS: presented token. ARGV: now, successor's hash, token TTL, absolute lifetime, grace window, prefix.
-// Returns {outcome, family, user, created, successor's expiry} (as far as known).
+// Returns {outcome, family, user, created, successor's expiry, jkt ('' for none)} (as far as known).
 const ROTATE = new LuaScript(`
   local now = tonumber(ARGV[1])
   local t = redis.call('HMGET', KEYS[1], 'family', 'expires', 'used')
   if not t[1] then return {'unknown'} end
   if tonumber(t[2]) <= now then return {'expired'} end
   local fkey = ARGV[6] .. 'f:' .. t[1]
-  local f = redis.call('HMGET', fkey, 'user', 'created', 'revoked')
+  local f = redis.call('HMGET', fkey, 'user', 'created', 'revoked', 'jkt')
   if not f[1] or f[3] then return {'revoked'} end
   if t[3] then
     -- Used before: within the grace window the caller may know the current token, else reuse.
@@ -50,7 +52,7 @@ const ROTATE = new LuaScript(`
   local next = ARGV[6] .. 't:' .. ARGV[2]
   redis.call('HSET', next, 'family', t[1], 'expires', expires)
   redis.call('PEXPIREAT', next, expires)
-  return {'rotated', t[1], f[1], f[2], tostring(expires)}
+  return {'rotated', t[1], f[1], f[2], tostring(expires), f[4] or ''}
 `);
 
 // KEYS: family. ARGV: now, reason. A family that ran out or was revoked stays as it is.
@@ -96,14 +98,18 @@ export class RedisRefreshTokens implements RefreshTokenStore {
     return `${this.prefix}${kind}:${id}`;
   }
 
-  async startFamily(user: string): Promise<IssuedRefreshToken> {
+  async startFamily(user: string, jkt: string | null = null): Promise<IssuedRefreshToken> {
     const now = Date.now();
     const familyId = randomUUID();
     const token = newToken();
     const end = now + this.settings.absoluteMs;
     const expiresAt = Math.min(now + this.settings.refreshTtlMs, end);
-    await START.run(this.redis, [this.key('f', familyId), this.key('t', hashToken(token)), this.key('uf', user)], [user, now, expiresAt, end, familyId]);
-    return { token, familyId, user, expiresAt };
+    await START.run(
+      this.redis,
+      [this.key('f', familyId), this.key('t', hashToken(token)), this.key('uf', user)],
+      [user, now, expiresAt, end, familyId, jkt ?? ''],
+    );
+    return { token, familyId, user, expiresAt, jkt };
   }
 
   async isRedeemable(token: string): Promise<boolean> {
@@ -119,10 +125,10 @@ export class RedisRefreshTokens implements RefreshTokenStore {
       [this.key('t', hashToken(token))],
       [now, hashToken(successor), refreshTtlMs, absoluteMs, graceWindowMs, this.prefix],
     )) as string[];
-    const [outcome, familyId = '', user = '', , last = ''] = reply;
+    const [outcome, familyId = '', user = '', , last = '', jkt = ''] = reply;
     switch (outcome) {
       case 'rotated': {
-        const issued = { token: successor, familyId, user, expiresAt: Number(last) };
+        const issued = { token: successor, familyId, user, expiresAt: Number(last), jkt: jkt || null };
         this.recent.remember(issued, now);
         return { ok: true, kind: 'rotated', issued };
       }
@@ -142,6 +148,10 @@ export class RedisRefreshTokens implements RefreshTokenStore {
 
   async familyOf(token: string): Promise<string | undefined> {
     return (await this.redis.hGet(this.key('t', hashToken(token)), 'family')) ?? undefined;
+  }
+
+  async familyKey(familyId: string): Promise<string | null> {
+    return (await this.redis.hGet(this.key('f', familyId), 'jkt')) ?? null;
   }
 
   async revokeFamily(familyId: string, reason: RevokeReason): Promise<void> {

@@ -5,6 +5,7 @@ import type { SessionData } from 'express-session';
 import { csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf, rotateCsrf } from '../csrf.ts';
 import { isSecure, namesFor, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
 import type { RevokeReason } from '../refresh-tokens.ts';
+import { logoutProofKey } from './dpop.ts';
 import { deviceLabel } from './user-agent.ts';
 
 export function invalidGrant(res: Response): void {
@@ -44,16 +45,25 @@ export async function revokeSessionData(ctx: ServerContext, data: Partial<Sessio
   if (data?.familyId) await ctx.refreshTokens.revokeFamily(data.familyId, reason);
 }
 
-/** The refresh families this browser holds: its cookie, a body token, and its session's. */
-async function familiesOf(ctx: ServerContext, req: Request): Promise<Set<string>> {
+/**
+ * The refresh families this browser holds, to revoke at logout or at a new login: its session's,
+ * and those of the refresh token in its cookie or the body. The session cookie (HttpOnly, with the
+ * CSRF header) is the credential that already manages every session of the user (logout-all,
+ * devices.ts), so its family goes whatever it is bound to. A token's family bound to a DPoP key
+ * goes only when the request's proof is by that key (`proofKey()`, asked only then): a stolen
+ * token alone must not let a thief without the key sign the victim out.
+ */
+async function familiesOf(ctx: ServerContext, req: Request, proofKey: () => Promise<string | null>): Promise<Set<string>> {
   const families = new Set<string>();
+  if (req.session?.familyId) families.add(req.session.familyId);
   const fromCookie: unknown = req.cookies?.[namesFor(ctx, req).refresh];
   const fromBody: unknown = (req.body as Record<string, unknown> | undefined)?.refresh_token;
   for (const token of [fromCookie, fromBody]) {
     const family = typeof token === 'string' && token ? await ctx.refreshTokens.familyOf(token) : undefined;
-    if (family) families.add(family);
+    if (!family || families.has(family)) continue;
+    const bound = await ctx.refreshTokens.familyKey(family);
+    if (!bound || bound === (await proofKey())) families.add(family);
   }
-  if (req.session?.familyId) families.add(req.session.familyId);
   return families;
 }
 
@@ -67,24 +77,32 @@ function regenerateSession(req: Request): Promise<void> {
 
 /**
  * The part of a login both modes share: the user named by valid credentials, now
- * in a brand-new session; or null once an error was sent. Each mode then adds
- * its own credential.
+ * in a brand-new session, with the key of the request's DPoP proof (bearer mode's
+ * `prove`, checked before the credentials: a nonce challenge must not count as a
+ * failed login); or null once an error was sent. Each mode then adds its own credential.
  */
-export async function beginLogin(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
+export async function beginLogin(
+  ctx: ServerContext,
+  req: Request,
+  res: Response,
+  prove: () => Promise<string | null | undefined> = async () => null,
+): Promise<{ user: string; jkt: string | null } | null> {
   ctx.controls.count('loginCalls');
   if (!csrfHeaderAbsentOrMatches(ctx, req)) {
     rejectCsrf(res);
     return null;
   }
+  const jkt = await prove();
+  if (jkt === undefined) return null;
   const user = await checkCredentials(ctx, req, res);
   if (!user) return null;
   // A new login in this browser replaces its previous one: that one's refresh family dies too.
-  for (const family of await familiesOf(ctx, req)) await ctx.refreshTokens.revokeFamily(family, 'relogin');
+  for (const family of await familiesOf(ctx, req, async () => jkt)) await ctx.refreshTokens.revokeFamily(family, 'relogin');
   await regenerateSession(req); // new session id: defeats session fixation
   const now = Date.now();
   Object.assign(req.session, { user, device: randomUUID(), label: deviceLabel(req.get('user-agent')), createdAt: now, lastSeen: now });
   rotateCsrf(ctx, req, res); // a token planted before login is worthless after it
-  return user;
+  return { user, jkt };
 }
 
 /**
@@ -135,12 +153,19 @@ export function answerApi(req: Request, res: Response, user: string, exp: number
  * The server-side state is what makes logout real: the refresh-token family is
  * revoked (so a copied refresh token or access token is dead too), the session row
  * is deleted, and every cookie we set is cleared.
+ * DPoP never makes it fail: a bad or missing proof only spares a bound family that the
+ * request names by its token alone (familiesOf). The user's own logout still ends theirs
+ * through the session cookie; and a client that lost its key (it deletes the key at
+ * logout anyway) leaves at worst a family nobody can use, which runs out at its idle expiry.
  */
 export async function logout(ctx: ServerContext, req: Request, res: Response): Promise<void> {
   ctx.controls.count('logoutCalls');
   if (ctx.controls.applyLogoutFailure(req, res)) return;
   if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
-  for (const family of await familiesOf(ctx, req)) await ctx.refreshTokens.revokeFamily(family, 'logout');
+  let proofKey: Promise<string | null> | undefined; // checked once at most: a second check would see its own jti as a replay
+  for (const family of await familiesOf(ctx, req, () => (proofKey ??= logoutProofKey(ctx, req)))) {
+    await ctx.refreshTokens.revokeFamily(family, 'logout');
+  }
   await signOutHere(ctx, req, res);
 }
 

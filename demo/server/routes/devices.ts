@@ -10,6 +10,7 @@ import { namesFor, type ServerContext } from '../context.ts';
 import { csrfHeaderMatches, exposeCsrf, rejectCsrf } from '../csrf.ts';
 import { verifyJwt } from '../jwt.ts';
 import { revokeSessionData, signOutHere } from './common.ts';
+import { presentedToken, provenKey } from './dpop.ts';
 
 /** The session this request's cookie names, read straight from the store: no touch, no write. */
 async function storedSession(ctx: ServerContext, req: Request): Promise<SessionData | null> {
@@ -19,19 +20,27 @@ async function storedSession(ctx: ServerContext, req: Request): Promise<SessionD
 }
 
 /**
- * When the session of this request ends at the latest (ms), or null if it is over. A session
- * cookie is enough (cookie mode, and bearer mode while its family lives); so is a bearer token
- * we signed whose family lives. The token's own expiry does not matter here: the question is
- * whether the session lives, and a token that ran out in transit must not sign anybody out.
+ * When the session of this request ends at the latest (ms), or null if it is over; undefined
+ * once a refusal was answered. A session cookie is enough (cookie mode, and bearer mode while
+ * its family lives); so is an access token we signed whose family lives. The token's own expiry
+ * does not matter here: the question is whether the session lives, and a token that ran out in
+ * transit must not sign anybody out. A token bound to a DPoP key counts only as
+ * `Authorization: DPoP` with a proof by that key, as at the API; but a proof problem is answered
+ * 400 (invalid_dpop_proof, use_dpop_nonce), never 401: to the session check a 401 means "ended",
+ * and a stale nonce or a skewed clock must not sign anybody out either.
  */
-async function sessionEnd(ctx: ServerContext, req: Request, stored: SessionData | null): Promise<number | null> {
+async function sessionEnd(ctx: ServerContext, req: Request, res: Response, stored: SessionData | null): Promise<number | null | undefined> {
   if (stored?.user) {
     if (stored.familyId) return ctx.refreshTokens.familyEnd(stored.familyId);
     return stored.createdAt === undefined ? null : stored.createdAt + ctx.absoluteLifetime * 1000;
   }
-  const bearer = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(req.get('authorization') ?? '')?.[1];
-  const claims = bearer ? verifyJwt(bearer, ctx.jwtSecret, Number.NEGATIVE_INFINITY) : null;
-  return claims ? ctx.refreshTokens.familyEnd(claims.sid) : null;
+  const presented = presentedToken(req);
+  const claims = presented ? verifyJwt(presented.token, ctx.jwtSecret, Number.NEGATIVE_INFINITY) : null;
+  if (!presented || !claims) return null;
+  const jkt = claims.cnf?.jkt;
+  if ((jkt !== undefined) !== (presented.scheme === 'DPoP')) return null; // bound exactly when sent as DPoP
+  if (jkt && !(await provenKey(ctx, req, res, 'token', { accessToken: presented.token, jkt }))) return undefined;
+  return ctx.refreshTokens.familyEnd(claims.sid);
 }
 
 /** GET /auth/session: 200 {active: true, expiresAt} or 401 {active: false}. Cheap: no rotation, no write. */
@@ -40,7 +49,8 @@ export function sessionCheckRoute(ctx: ServerContext) {
     ctx.controls.count('sessionChecks');
     if (ctx.controls.applySessionCheckFailure(req, res)) return;
     const stored = await storedSession(ctx, req);
-    const expiresAt = await sessionEnd(ctx, req, stored);
+    const expiresAt = await sessionEnd(ctx, req, res, stored);
+    if (expiresAt === undefined) return;
     if (expiresAt === null) {
       res.status(401).json({ active: false });
       return;

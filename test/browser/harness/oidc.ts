@@ -2,12 +2,12 @@
 // runs on a second loopback origin and the API that accepts its tokens on a third, so CORS
 // between them is real. The provider's pages are filled in like a user would.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startOidcApi, type OidcApi } from '../../../demo/oidc/api.ts';
 import { startOidcProvider, type OidcProvider } from '../../../demo/oidc/provider.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
-import { waitForState } from './browser.ts';
-import { startSessions, type PageSessionOptions } from './sessions.ts';
+import { trackErrors, waitForState } from './browser.ts';
+import { callApiFor, eventsOf, startSessions, type PageSessionOptions } from './sessions.ts';
 import { useBrowserSuite, type BrowserSuite } from './suite.ts';
 
 export interface OidcSuite extends BrowserSuite {
@@ -23,18 +23,31 @@ export interface OidcSuite extends BrowserSuite {
   start(pages: readonly Page[], options?: PageSessionOptions): Promise<void>;
 }
 
-export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number } = {}): OidcSuite {
+export interface OidcSuiteOptions {
+  /** Seconds. Default 3. */
+  accessTokenTtl?: number;
+  /** The fixture page that runs the session and is the redirect URI. Default '/oidc.html'. */
+  page?: string;
+  /** Sessions get `dpop` from tokenward/dpop (the page must load the DPoP fixture entry: oidc-dpop.html). */
+  dpop?: boolean;
+}
+
+export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html', dpop = false }: OidcSuiteOptions = {}): OidcSuite {
   const suite = useBrowserSuite();
   let provider: OidcProvider | undefined;
   let api: OidcApi | undefined;
 
   beforeAll(async () => {
     api = await startOidcApi();
-    provider = await startOidcProvider({ appOrigins: [suite.server.url], apiUrl: api.url, accessTokenTtl });
+    provider = await startOidcProvider({ appOrigins: [suite.server.url], page, apiUrl: api.url, accessTokenTtl });
     api.trust(provider.issuer);
   });
   afterEach(() => {
     provider?.failToken('none');
+    provider?.requireDpopNonce(false);
+    api?.requireDpopNonce(false);
+    provider?.ignoreDpop(false);
+    provider?.answerRefreshesAs(null);
     provider?.resetStats();
   });
   afterAll(async () => {
@@ -49,7 +62,7 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
   const oidcSuite: OidcSuite = Object.create(suite, {
     provider: { get: () => started(provider) },
     api: { get: () => started(api) },
-    oidcPage: { get: () => `${suite.server.url}/oidc.html` },
+    oidcPage: { get: () => `${suite.server.url}${page}` },
   });
   oidcSuite.oidcOptions = () => ({
     issuer: oidcSuite.provider.issuer,
@@ -63,7 +76,7 @@ export function useOidcSuite({ accessTokenTtl = 3 }: { accessTokenTtl?: number }
     await Promise.all(pages.map((page) => page.goto(oidcSuite.oidcPage)));
     return pages;
   };
-  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions());
+  oidcSuite.start = (pages, options = {}) => startSessions(pages, { trustedOrigins: [oidcSuite.api.url], ...options }, oidcSuite.oidcOptions(), dpop);
   return oidcSuite;
 }
 
@@ -105,10 +118,49 @@ export async function reachCallback(page: Page, h: OidcSuite, user = 'alice'): P
   return page.url();
 }
 
+/**
+ * Finishes any refresh on its way and stops the page's session, before a test leaves the page
+ * (reload, goto). The tokens live 3 s: a page left while a refresh is on its way loses the
+ * rotated refresh token, and the provider ends the grant when the old one is presented again.
+ */
+export async function stopSession(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await window.session.refresh();
+    window.session.dispose();
+  });
+}
+
 /** The whole sign-in: through the provider, back on the redirect URI, the session ready and authenticated. */
 export async function signIn(page: Page, h: OidcSuite, options?: PageSessionOptions): Promise<string> {
   const callback = await reachCallback(page, h);
   await h.start([page], options);
   await waitForState(page, 'authenticated');
   return callback;
+}
+
+/**
+ * `tabs` tabs signed in (through the first), each calling the API through `session.fetch` every
+ * 150 ms for `runFor` ms; then checks what the issue asks of them: no call failed, no tab signed
+ * out or saw a page error, no `invalid_grant`, at least 5 rotations and one provider refresh per
+ * rotation across all tabs (at most one more). Resolves the tabs, for more checks.
+ */
+export async function keepTabsBusy(h: OidcSuite, tabs: number, runFor: number): Promise<Page[]> {
+  const pages = await h.oidcTabs(tabs);
+  const [first, ...others] = pages;
+  const errors = pages.map((page) => trackErrors(page));
+  await h.start([first!]);
+  await signIn(first!, h);
+  await h.start(others);
+  await Promise.all(others.map((page) => waitForState(page, 'authenticated')));
+  h.provider.resetStats();
+  const results = await callApiFor(pages, `${h.api.url}/me`, runFor, 150);
+  const stats = h.provider.stats();
+  for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
+  expect(stats.invalidGrants).toBe(0);
+  expect(stats.rotations).toBeGreaterThanOrEqual(5);
+  // One provider refresh per due time across all tabs, never one per tab.
+  expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
+  for (const page of pages) expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
+  for (const list of errors) expect(list).toEqual([]);
+  return pages;
 }

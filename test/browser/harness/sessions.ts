@@ -20,12 +20,13 @@ export type PageSessionOptions = Omit<SessionOptions, 'sessionCheck' | 'idleTime
 /**
  * Creates `window.session` (encrypted IndexedDB storage unless told otherwise) in each page and
  * waits for `ready`. With `oidc` (on the OIDC fixture page), its flow is `oidc(oidc)`, kept as `window.oidcFlow`.
+ * With `dpop` (on the DPoP fixture page), the session gets the page's `dpop` from tokenward/dpop.
  */
-export async function startSessions(pages: readonly Page[], options: PageSessionOptions = {}, oidc?: OidcOptions): Promise<void> {
+export async function startSessions(pages: readonly Page[], options: PageSessionOptions = {}, oidc?: OidcOptions, dpop = false): Promise<void> {
   await Promise.all(
     pages.map((page) =>
       page.evaluate(
-        async ({ options: { sessionCheck, idleTimeout, purge, ...options }, oidc }) => {
+        async ({ options: { sessionCheck, idleTimeout, purge, ...options }, oidc, dpop }) => {
           const { tokenward } = window;
           const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
           // The OIDC session takes no login credentials; the recorders below treat both alike.
@@ -34,6 +35,7 @@ export async function startSessions(pages: readonly Page[], options: PageSession
             storage: 'indexeddb',
             ...options,
             ...(flow && { flow }),
+            ...(dpop && { dpop: window.twDpop.dpop }),
             ...(sessionCheck && { sessionCheck: tokenward.sessionCheck(sessionCheck) }),
             ...(idleTimeout && { idleTimeout: tokenward.idleTimeout(...idleTimeout) }),
             ...(purge && { purge: tokenward.purge(purge) }),
@@ -47,13 +49,13 @@ export async function startSessions(pages: readonly Page[], options: PageSession
           on('error', ({ error }) => events.push(`error:${error.code}`));
           // The errors themselves, for what a string leaves out (the provider's OAuth error).
           window.twErrors = [];
-          on('error', ({ error }) => window.twErrors.push({ code: error.code, oauthError: (error as { oauthError?: string }).oauthError }));
+          on('error', ({ error }) => window.twErrors.push({ code: error.code, message: error.message, oauthError: error.oauthError }));
           on('expired', () => events.push('expired'));
           on('storage-corrupted', () => events.push('storage-corrupted'));
           on('idle-warning', () => events.push('idle-warning'));
           await window.session.ready;
         },
-        { options, oidc },
+        { options, oidc, dpop },
       ),
     ),
   );
@@ -75,4 +77,44 @@ export function login(page: Page): Promise<void> {
  */
 export async function serverLoggedOut(server: ReferenceServer): Promise<void> {
   await expect.poll(() => server.control.stats().requests.some((r) => r.path.endsWith('/logout') && r.status !== 0)).toBe(true);
+}
+
+/**
+ * Every page calls `url` through `session.fetch` every `every` ms for `runFor` ms, all at once:
+ * what busy tabs do. Resolves each page's count of 200s, the other outcomes, and its status at the end.
+ */
+export function callApiFor(pages: readonly Page[], url: string, runFor: number, every = 50): Promise<Array<{ ok: number; failed: string[]; status: string }>> {
+  return Promise.all(
+    pages.map((page) =>
+      page.evaluate(
+        async ({ url, runFor, every }) => {
+          const failed: string[] = [];
+          let ok = 0;
+          const end = Date.now() + runFor;
+          while (Date.now() < end) {
+            const status = await window.session.fetch(url).then(
+              (r) => r.status,
+              (e: unknown) => String(e),
+            );
+            if (status === 200) ok++;
+            else failed.push(String(status));
+            await new Promise((resolve) => setTimeout(resolve, every));
+          }
+          return { ok, failed, status: window.session.getState().status };
+        },
+        { url, runFor, every },
+      ),
+    ),
+  );
+}
+
+/** What busy tabs over 5+ token lifetimes must show: every call answered, every tab signed in, no reuse, one refresh per rotation (never one per tab). */
+export function expectOneRefreshPerRotation(
+  results: ReadonlyArray<{ failed: string[]; status: string }>,
+  stats: { reuseDetections: number; rotations: number; refreshCalls: number },
+): void {
+  for (const result of results) expect(result).toMatchObject({ failed: [], status: 'authenticated' });
+  expect(stats.reuseDetections).toBe(0);
+  expect(stats.rotations).toBeGreaterThanOrEqual(5);
+  expect(stats.refreshCalls).toBeLessThanOrEqual(stats.rotations + 1);
 }
