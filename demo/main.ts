@@ -1,6 +1,6 @@
 // The demo page: one session, created the way an app would create it, and panels that show
 // what it does. Each panel only subscribes to the session; none of them reaches inside it.
-import { createSession, purge, sessionCheck } from 'tokenward';
+import { createSession, sessionCheck } from 'tokenward';
 import { mountDevicesPanel } from './parts/devices-panel.ts';
 import { byId } from './parts/dom.ts';
 import { createEventLog } from './parts/log.ts';
@@ -16,8 +16,7 @@ const REFRESH_LEEWAY = 30;
 // Every default fits the reference server: same origin, /auth/* endpoints, XSRF-TOKEN cookie,
 // encrypted IndexedDB, cross-tab sync. The session check is short here so that a device signed
 // out from another one visibly leaves within seconds; 60 s (the default interval) suits an app.
-// The purge makes a logout clear what the page stored too, not only the vault.
-const session = createSession({ refreshLeeway: REFRESH_LEEWAY, sessionCheck: sessionCheck({ interval: 5 }), purge: purge() });
+const session = createSession({ refreshLeeway: REFRESH_LEEWAY, sessionCheck: sessionCheck({ interval: 5 }) });
 
 // A short random name, to tell tabs apart on screen; it is not an identifier of anything.
 const tabName = crypto.randomUUID().slice(0, 4);

@@ -12,8 +12,7 @@ export type { TokenResponse, TokenSet, JwtClaims, SessionMode } from './tokens.j
 export type { CsrfOptions } from './http/csrf.js';
 export type { Endpoints } from './http/auth-api.js';
 export type { BackoffOptions } from './refresh/backoff.js';
-export { purge } from './logout/purge.js';
-export type { Purge, PurgeOptions, PurgeFilter } from './logout/purge.js';
+export type { PurgeOptions, PurgeFilter } from './logout/purge.js';
 export { sessionCheck } from './sync/session-check.js';
 export type { SessionCheck, SessionCheckOptions } from './sync/session-check.js';
 export { idleTimeout } from './sync/idle.js';

@@ -3,7 +3,7 @@ import { TokenwardError } from './errors.js';
 import { DEFAULT_CSRF, type CsrfOptions } from './http/csrf.js';
 import type { FlowFactory } from './flows/flow.js';
 import type { Endpoints } from './http/auth-api.js';
-import type { Purge } from './logout/purge.js';
+import type { PurgeOptions } from './logout/purge.js';
 import type { IdleTimeout } from './sync/idle.js';
 import type { SessionCheck } from './sync/session-check.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './refresh/backoff.js';
@@ -72,11 +72,10 @@ export interface SessionOptions<Login = LoginCredentials> {
    */
   idleTimeout?: IdleTimeout;
   /**
-   * `purge(options)`: what logout clears in the browser besides the vault (`purge()`: web
-   * storage, IndexedDB, Cache Storage and readable cookies, all of them).
-   * @default undefined (the vault only)
+   * What logout clears in the browser besides the vault.
+   * @default web storage, IndexedDB, Cache Storage and readable cookies, all of them
    */
-  purge?: Purge;
+  purge?: PurgeOptions;
   /**
    * `sessionCheck({ endpoint, interval })`: asks the server whether the session still lives
    * (`GET endpoint`, default `/auth/session` against baseUrl) on wake-ups and every `interval`
@@ -106,7 +105,7 @@ export interface ResolvedOptions {
   readonly timeout: number;
   readonly backoff: BackoffOptions;
   readonly idleTimeout?: IdleTimeout | undefined;
-  readonly purge?: Purge | undefined;
+  readonly purge?: PurgeOptions | undefined;
   readonly sessionCheck: SessionCheck | undefined;
   readonly flow?: FlowFactory<unknown> | undefined;
   readonly dpop?: DpopSupport | undefined;

@@ -15,6 +15,8 @@ import { singleFlight } from './refresh/single-flight.js';
 import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type Listener, type SessionState } from './state.js';
+import { purgeClientStorage, type PurgeOptions } from './logout/purge.js';
+import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
 import type { StoredSession, Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
@@ -94,6 +96,11 @@ export function createSession<Login = LoginCredentials>(options: SessionOptions<
 
 type TokenEvent = 'login' | 'refresh';
 
+/** The part of a purge that each tab must do itself: its own sessionStorage. */
+function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
+  return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
+}
+
 /** How many refreshes in a row may get an answer no retry will change before the session ends. */
 const MAX_UNUSABLE_ANSWERS = 3;
 
@@ -119,8 +126,6 @@ class TokenwardSession implements Session<unknown> {
   readonly #scheduler: Scheduler;
   /** Aborted by dispose(): cancels requests in flight and lock requests (which releases a held lock), and stops the listeners. */
   readonly #lifetime = new AbortController();
-  /** What the opt-in parts (session check, idle timeout, purge) get from this session. */
-  readonly #link: SessionLink;
   readonly #refresh = singleFlight(() => this.#runRefresh());
 
   #tokens: TokenSet | null = null;
@@ -168,8 +173,8 @@ class TokenwardSession implements Session<unknown> {
     this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     onWake(() => void this.#resync().then(() => this.#scheduler.check()), this.#lifetime.signal);
-    // The opt-in parts: the session check (server-side invalidation) and the idle timeout; the purge runs at logout.
-    const link: SessionLink = (this.#link = {
+    // The opt-in parts: the session check (server-side invalidation) and the idle timeout.
+    const link: SessionLink = {
       session: this,
       options,
       lifetime: this.#lifetime.signal,
@@ -178,7 +183,7 @@ class TokenwardSession implements Session<unknown> {
       send,
       emit: this.#events.emit,
       answered: (response) => csrf.remember(response),
-    });
+    };
     options.sessionCheck?.start(link);
     options.idleTimeout?.start(link);
     this.ready = this.#restore();
@@ -504,7 +509,7 @@ class TokenwardSession implements Session<unknown> {
       );
     this.#logoutAtServer(generation, tokens, key, told, storage);
     await told;
-    await Promise.all([storage, this.#purge(false)]);
+    await Promise.all([storage, this.#purge(this.#options.purge)]);
     if (wasSignedIn && !this.#disposed) this.#events.emit('logout', { reason });
   }
 
@@ -552,13 +557,17 @@ class TokenwardSession implements Session<unknown> {
     // A CSRF token a response carried ended with the session at the server: the next login must not send it.
     this.#csrf.forget();
     if (!this.#endLocally(generation)) return;
-    await this.#purge(true);
+    await this.#purge(perTabPurge(this.#options.purge));
     if (!this.#disposed) this.#events.emit('logout', { reason });
   }
 
-  /** Clears what the app stored, with `purge()`: all of it, or only this tab's own sessionStorage. */
-  async #purge(thisTabOnly: boolean): Promise<void> {
-    await this.#options.purge?.run(this.#link, thisTabOnly);
+  /** Clears what the app stored. The vault clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight. */
+  async #purge(purge: PurgeOptions | undefined): Promise<void> {
+    const { name, csrf } = this.#options;
+    const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
+    for (const { step, error } of failed) {
+      this.#report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }));
+    }
   }
 
   #report(error: TokenwardError): void {

@@ -1,44 +1,13 @@
-import { TokenwardError } from '../errors.js';
-import { vaultDatabaseName } from '../storage/encrypted.js';
-import type { SessionLink } from '../sync/link.js';
 import { expireReadableCookies } from './cookies.js';
 import { removeSelected, type PurgeFilter } from './filter.js';
 import { allDatabaseNames, deleteDatabase } from './indexed-db.js';
 
 export type { PurgeFilter } from './filter.js';
 
-/** What `createSession({ purge })` takes: made by `purge()`, so that an app without it bundles none of it. */
-export interface Purge {
-  /**
-   * Clears what the app stored, as the options of `purge()` say: all of it in the tab that logged
-   * out, only its own sessionStorage (`thisTabOnly`) in a tab that heard of the logout. Each
-   * failure becomes an `error` event (`purge_failed`); it never rejects.
-   */
-  run(link: SessionLink, thisTabOnly: boolean): Promise<void>;
-}
-
 /**
- * Makes logout clear what the app stored in the browser too, besides the vault (which the
- * session always clears): `createSession({ purge: purge() })` clears web storage, IndexedDB,
- * Cache Storage and readable cookies; `options` narrows it down.
- */
-export function purge(options: PurgeOptions = {}): Purge {
-  // The part each tab must do itself: its own sessionStorage.
-  const thisTab: PurgeOptions = { sessionStorage: options.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
-  return {
-    async run({ options: { name, csrf }, emit }, thisTabOnly) {
-      // The vault clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight.
-      const { failed } = await purgeClientStorage(thisTabOnly ? thisTab : options, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
-      for (const { step, error } of failed) {
-        emit('error', { error: new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }) });
-      }
-    },
-  };
-}
-
-/**
- * What `purge()` clears besides the vault. Every field is optional and the defaults clear
- * everything this app could have stored in the browser, service workers aside.
+ * What a logout clears besides the vault (which clears itself). Every field is optional and
+ * the defaults clear everything this app could have stored in the browser, service workers
+ * aside.
  */
 export interface PurgeOptions {
   /**

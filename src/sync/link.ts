@@ -1,15 +1,14 @@
 import type { LogoutReason, SessionEventName, SessionEvents } from '../events.js';
-import type { CsrfOptions } from '../http/csrf.js';
 import type { Session } from '../session.js';
 
 /**
- * What an opt-in part of a session (`sessionCheck()`, `idleTimeout()`, `purge()`) gets from the session it
+ * What an opt-in part of a session (`sessionCheck()`, `idleTimeout()`) gets from the session it
  * serves: the session itself, its settings, and the few privileged acts the part needs.
  */
 export interface SessionLink {
   readonly session: Session<unknown>;
   /** The session's settings a part may need (resolved: `baseUrl` is absolute, or undefined outside a page). */
-  readonly options: { readonly baseUrl: string | undefined; readonly name: string; readonly timeout: number; readonly csrf: CsrfOptions | false };
+  readonly options: { readonly baseUrl: string | undefined; readonly name: string; readonly timeout: number };
   /** Aborts when the session is disposed: stop everything then. */
   readonly lifetime: AbortSignal;
   /**

@@ -74,26 +74,12 @@ describe('logout (real Chromium, several tabs)', () => {
     expect(h.server.control.stats().rotations).toBe(0);
   });
 
-  it('without purge(), clears the vault and leaves what the app stored', async () => {
-    const [page] = await signedInTabs(h, 1);
-    await page!.evaluate(async () => {
-      localStorage.setItem('app:cart', 'three apples');
-      sessionStorage.setItem('draft', 'kept');
-      await (await caches.open('app-cache')).put('/cached', new Response('cached body'));
-    });
-    await page!.evaluate(() => window.session.logout());
-    const dump = await page!.evaluate(() => window.twTest.dumpAllStorage());
-    expect(dump).toMatchObject({ localStorage: { 'app:cart': 'three apples' }, sessionStorage: { draft: 'kept' } });
-    expect(dump.caches.map((entry) => entry.cache)).toEqual(['app-cache']);
-    expect(await vaultRecords(page!)).toEqual([expect.stringMatching(/^session=.*"signedOut":true/)]);
-  });
-
   it('does not purge again on a page load after logout: data the app stores while signed out stays', async () => {
-    const [page] = await signedInTabs(h, 1, { purge: {} });
+    const [page] = await signedInTabs(h, 1);
     await page!.evaluate(() => window.session.logout());
     await page!.evaluate(() => localStorage.setItem('anon-pref', 'kept'));
     await page!.reload();
-    await start([page!], { purge: {} });
+    await start([page!]);
     expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
     expect(await page!.evaluate(() => localStorage.getItem('anon-pref'))).toBe('kept');
   });

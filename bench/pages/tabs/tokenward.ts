@@ -1,10 +1,10 @@
-// tokenward with its defaults (encrypted IndexedDB vault) and the logout purge in every tab.
-import { createSession, purge } from '../../../src/index.ts';
+// tokenward with its defaults (encrypted IndexedDB vault, purge on logout) in every tab.
+import { createSession } from '../../../src/index.ts';
 import { claimsFor, fakeJwt, LONG_LIFETIME } from '../lib/fake-tokens.ts';
 import type { TabSetup } from './contender.ts';
 
 export const setup: TabSetup = async (round) => {
-  const session = createSession({ name: 'bench-logout', purge: purge() });
+  const session = createSession({ name: 'bench-logout' });
   session.subscribe((state) => {
     if (state.status === 'authenticated') round.signedIn.mark();
     else if (state.status === 'unauthenticated' && round.signedIn.at !== null) round.heard.mark();

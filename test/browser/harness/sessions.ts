@@ -3,18 +3,17 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ReferenceServer } from '../../../demo/server/index.ts';
-import type { IdleTimeoutOptions, PurgeOptions, Session, SessionCheckOptions, SessionOptions } from '../../../src/index.ts';
+import type { IdleTimeoutOptions, Session, SessionCheckOptions, SessionOptions } from '../../../src/index.ts';
 import type { OidcOptions } from '../../../src/oidc/index.ts';
 
 /**
- * Session options as a test hands them to a page: plain data, with `sessionCheck`,
- * `idleTimeout` and `purge` as the arguments of the functions that make them
- * (`sessionCheck(options)`, `idleTimeout(seconds, options)`, `purge(options)`), which the page calls.
+ * Session options as a test hands them to a page: plain data, with `sessionCheck` and
+ * `idleTimeout` as the arguments of the functions that make them (`sessionCheck(options)`,
+ * `idleTimeout(seconds, options)`), which the page calls.
  */
-export type PageSessionOptions = Omit<SessionOptions, 'sessionCheck' | 'idleTimeout' | 'purge'> & {
+export type PageSessionOptions = Omit<SessionOptions, 'sessionCheck' | 'idleTimeout'> & {
   sessionCheck?: SessionCheckOptions;
   idleTimeout?: [seconds: number, options?: IdleTimeoutOptions];
-  purge?: PurgeOptions;
 };
 
 /**
@@ -26,7 +25,7 @@ export async function startSessions(pages: readonly Page[], options: PageSession
   await Promise.all(
     pages.map((page) =>
       page.evaluate(
-        async ({ options: { sessionCheck, idleTimeout, purge, ...options }, oidc, dpop }) => {
+        async ({ options: { sessionCheck, idleTimeout, ...options }, oidc, dpop }) => {
           const { tokenward } = window;
           const flow = oidc && (window.oidcFlow = window.tokenwardOidc.oidc(oidc));
           // The OIDC session takes no login credentials; the recorders below treat both alike.
@@ -38,7 +37,6 @@ export async function startSessions(pages: readonly Page[], options: PageSession
             ...(dpop && { dpop: window.twDpop.dpop }),
             ...(sessionCheck && { sessionCheck: tokenward.sessionCheck(sessionCheck) }),
             ...(idleTimeout && { idleTimeout: tokenward.idleTimeout(...idleTimeout) }),
-            ...(purge && { purge: tokenward.purge(purge) }),
           }) as Session;
           const events: string[] = [];
           window.twEvents = events;
