@@ -319,13 +319,14 @@ class TokenwardSession implements Session<unknown> {
       return;
     }
     if (!newer && known && tokens.issuedAt <= known.issuedAt) return;
-    // Tokens bound to a DPoP key need that very key: without it they cannot work, not even half.
+    // The key comes with the generation: another tab's session may be bound to another key, or to
+    // none (setTokens). Tokens bound to a DPoP key need that very key: without it they cannot work, not even half.
     const jkt = tokens.extra?.jkt;
-    if (jkt && (newer || !this.#key)) {
-      const key = await this.#dpop?.load(stored.dpopKey, jkt);
+    if (newer || (jkt && !this.#key)) {
+      const key = jkt ? await this.#dpop?.load(stored.dpopKey, jkt) : null;
       if (generation !== this.#generation || this.#disposed) return;
-      if (!key) return this.#corrupted(new TokenwardError('storage_corrupted', 'no DPoP key'));
-      this.#key = key;
+      if (jkt && !key) return this.#corrupted(new TokenwardError('storage_corrupted', 'no DPoP key'));
+      this.#key = key ?? null;
     }
     // Another tab's login: the server bound a new CSRF token to that session.
     if (newer) this.#csrf.forget();

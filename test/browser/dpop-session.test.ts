@@ -180,6 +180,30 @@ describe('a session with dpop', () => {
     expect(await eventsOf(reloaded!)).toContain('storage-corrupted');
   });
 
+  it("follows another tab's unbound session (setTokens) with bearer tokens, not the old key", async () => {
+    const tabs = await dpopTabs(suite.server, 2);
+    await login(tabs[0]!);
+    await waitForState(tabs[1]!, 'authenticated');
+    // Tab 0 signs in again without a proof (as another flow would) and hands the bearer token to its session.
+    await tabs[0]!.evaluate(async () => {
+      const csrf = /(?:^|; )XSRF-TOKEN=([^;]*)/.exec(document.cookie)?.[1] ?? '';
+      const response = await fetch('/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-XSRF-TOKEN': decodeURIComponent(csrf) },
+        body: JSON.stringify({ username: 'alice', password: 'wonderland' }),
+      });
+      await window.session.setTokens((await response.json()) as { access_token: string; expires_in: number });
+    });
+    await expect.poll(() => eventsOf(tabs[1]!)).toContain('login:other-tab');
+    expect(await apiStatus(tabs[1]!)).toBe(200);
+    const last = suite.server.control
+      .stats()
+      .requests.filter((r) => r.path === '/api/me')
+      .at(-1);
+    expect(last?.headers.authorization).toMatch(/^Bearer redacted:/);
+    expect(last?.headers.dpop).toBeUndefined();
+  });
+
   it('its session check sends the bound token with a proof, and the session lives on', async () => {
     const [tab] = await dpopTabs(suite.server, 1, { sessionCheck: { interval: 1 } });
     await login(tab!);
