@@ -1,16 +1,4 @@
-/** Exponential backoff for transient refresh failures, in milliseconds. */
-export interface BackoffOptions {
-  /**
-   * Delay ceiling of the first retry.
-   * @default 1000
-   */
-  readonly base: number;
-  /**
-   * No retry waits longer than this (unless the server's Retry-After says so).
-   * @default 60000
-   */
-  readonly cap: number;
-}
+import type { BackoffOptions } from '../contract/options.js';
 
 export const DEFAULT_BACKOFF: BackoffOptions = { base: 1_000, cap: 60_000 };
 
@@ -46,3 +34,5 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+
+export type { BackoffOptions } from '../contract/options.js';
