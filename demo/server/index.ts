@@ -66,7 +66,7 @@ export interface ReferenceServerOptions {
   corsOrigins?: string[];
   clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
   users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
-  loginLimits?: Partial<LoginLimits>; // failed logins per user / per address per window
+  loginLimits?: Partial<LoginLimits>; // wrong passwords checked per user / per address per window (also /auth/password)
   /**
    * DPoP server nonces (RFC 9449 section 8): true for nonces that change every 5 minutes, or
    * their lifetime in seconds; default false. Tests can switch them at run time (controls).
@@ -178,7 +178,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     users: new Users(options.users ?? DEFAULT_USERS),
     refreshTokens: stores.refreshTokens,
     sessionStore: stores.sessions,
-    loginLimiter: new LoginLimiter(stores.loginFailures, options.loginLimits),
+    loginLimiter: new LoginLimiter(stores.loginAttempts, options.loginLimits),
     jwtSecret: secrets.jwt,
     sessionSecret: secrets.session,
     controls,

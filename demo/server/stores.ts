@@ -4,7 +4,7 @@
 // through it, and nothing else). Routes only ever see these interfaces.
 import { openDatabase } from './db.ts';
 import { memoryProofIdLog, type ProofIdLog } from './dpop.ts';
-import { MemoryFailureLog, type FailureLog } from './rate-limit.ts';
+import { MemoryAttemptLog, type AttemptLog } from './rate-limit.ts';
 import { openRedisStores } from './redis/index.ts';
 import { SqliteRefreshTokens, type RefreshTokenStore } from './refresh-tokens.ts';
 import { SqliteSessionStore, type SessionStore } from './session-store.ts';
@@ -12,7 +12,8 @@ import { SqliteSessionStore, type SessionStore } from './session-store.ts';
 export interface Stores {
   sessions: SessionStore;
   refreshTokens: RefreshTokenStore;
-  loginFailures: FailureLog;
+  /** The login throttle's attempts. */
+  loginAttempts: AttemptLog;
   /** The ids of accepted DPoP proofs, against replays. */
   proofIds: ProofIdLog;
   close(): Promise<void>;
@@ -30,7 +31,7 @@ export function openSqliteStores(file: string, settings: StoreSettings): Stores 
     sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
     refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
     // One process: its memory is where the throttle and the proof ids belong.
-    loginFailures: new MemoryFailureLog(),
+    loginAttempts: new MemoryAttemptLog(),
     proofIds: memoryProofIdLog(),
     close: async () => void db.close(),
   };

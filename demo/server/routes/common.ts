@@ -13,28 +13,34 @@ export function invalidGrant(res: Response): void {
 }
 
 /**
- * The user named by a JSON {username, password} body, or null once an error was sent.
- * Throttled per user name and per client address (req.ip: trust proxy aware).
+ * A password check through the login throttle, per user name and per client address (req.ip:
+ * trust proxy aware): the user name if the password is right; null if wrong; undefined once
+ * the 429 was sent (the password was not checked). Login and the password change both use it,
+ * so neither is a way around the other's limit.
  */
+export async function throttledPasswordCheck(
+  ctx: ServerContext,
+  req: Request,
+  res: Response,
+  username: string,
+  password: string,
+): Promise<string | null | undefined> {
+  const result = await ctx.loginLimiter.attempt(username, req.ip ?? '', () => ctx.users.verify(username, password));
+  if (typeof result === 'string' || result === null) return result;
+  res.status(429).set('Retry-After', String(result.retryAfter)).json({ error: 'rate_limited' });
+  return undefined;
+}
+
+/** The user named by a JSON {username, password} body, or null once an error was sent. */
 async function checkCredentials(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
   const { username, password } = (req.body ?? {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string') {
     res.status(400).json({ error: 'invalid_request' });
     return null;
   }
-  const address = req.ip ?? '';
-  const wait = await ctx.loginLimiter.retryAfter(username, address);
-  if (wait > 0) {
-    res.status(429).set('Retry-After', String(wait)).json({ error: 'rate_limited' });
-    return null;
-  }
-  const user = await ctx.users.verify(username, password);
-  if (user) await ctx.loginLimiter.succeeded(user);
-  else {
-    await ctx.loginLimiter.failed(username, address);
-    res.status(401).json({ error: 'invalid_credentials' });
-  }
-  return user;
+  const user = await throttledPasswordCheck(ctx, req, res, username, password);
+  if (user === null) res.status(401).json({ error: 'invalid_credentials' });
+  return user ?? null;
 }
 
 /**
