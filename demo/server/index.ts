@@ -30,7 +30,7 @@ import { cookieNames, isSecure, sessionCookieOptions, type ServerContext } from 
 import { Controls, type ServerControl } from './controls.ts';
 import { corsAllowList } from './cors.ts';
 import { issueCsrfCookie, keepCsrfBound } from './csrf.ts';
-import { createDpopVerifier, createNonces } from './dpop.ts';
+import { createDpopVerifier, createNonces, type ProofLimits } from './dpop.ts';
 import { LoginLimiter, type LoginLimits } from './rate-limit.ts';
 import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
 import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
@@ -72,6 +72,10 @@ export interface ReferenceServerOptions {
    * their lifetime in seconds; default false. Tests can switch them at run time (controls).
    */
   dpopNonce?: boolean | number;
+  /** DPoP proof ids remembered at most in memory (with SQLite; Redis has no such limit); past that, proofs are refused. Default 100 000. */
+  dpopReplayCapacity?: number;
+  /** DPoP proof ids recorded per key thumbprint and per client address within the replay window (2 minutes). */
+  dpopProofLimits?: Partial<ProofLimits>;
 }
 
 const DEFAULT_NONCE_LIFETIME = 300;
@@ -188,7 +192,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     crossSite: (options.corsOrigins?.length ?? 0) > 0,
     corsOrigins: new Set(options.corsOrigins?.map((origin) => new URL(origin).origin)),
     clearSiteData: options.clearSiteData ?? '"cookies"',
-    dpop: createDpopVerifier({ nonces, replays: stores.proofIds }),
+    dpop: createDpopVerifier({ nonces, replays: stores.proofIds, limits: options.dpopProofLimits }),
   };
   const app = createApp(ctx, options);
 

@@ -25,19 +25,19 @@ export interface StoreSettings {
   graceWindowMs: number; // 0 = strict rotation
 }
 
-export function openSqliteStores(file: string, settings: StoreSettings): Stores {
+export function openSqliteStores(file: string, settings: StoreSettings, proofIdCapacity?: number): Stores {
   const db = openDatabase(file);
   return {
     sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
     refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
     // One process: its memory is where the throttle and the proof ids belong.
     loginAttempts: new MemoryAttemptLog(),
-    proofIds: memoryProofIdLog(),
+    proofIds: memoryProofIdLog(proofIdCapacity),
     close: async () => void db.close(),
   };
 }
 
 /** Redis when a URL is given, else the SQLite file (':memory:' by default). */
-export function openStores(where: { redisUrl?: string; database?: string }, settings: StoreSettings): Promise<Stores> | Stores {
-  return where.redisUrl ? openRedisStores(where.redisUrl, settings) : openSqliteStores(where.database ?? ':memory:', settings);
+export function openStores(where: { redisUrl?: string; database?: string; dpopReplayCapacity?: number }, settings: StoreSettings): Promise<Stores> | Stores {
+  return where.redisUrl ? openRedisStores(where.redisUrl, settings) : openSqliteStores(where.database ?? ':memory:', settings, where.dpopReplayCapacity);
 }

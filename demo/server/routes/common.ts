@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import { csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf, rotateCsrf } from '../csrf.ts';
 import { isSecure, namesFor, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
+import type { CheckedProof } from '../dpop.ts';
 import type { RevokeReason } from '../refresh-tokens.ts';
-import { logoutProofKey } from './dpop.ts';
+import { logoutProofKey, spendProof } from './dpop.ts';
 import { deviceLabel } from './user-agent.ts';
 
 export function invalidGrant(res: Response): void {
@@ -85,23 +86,26 @@ function regenerateSession(req: Request): Promise<void> {
  * The part of a login both modes share: the user named by valid credentials, now
  * in a brand-new session, with the key of the request's DPoP proof (bearer mode's
  * `prove`, checked before the credentials: a nonce challenge must not count as a
- * failed login); or null once an error was sent. Each mode then adds its own credential.
+ * failed login; but its id is recorded only after them, so that a proof with wrong
+ * credentials takes no room in the store of used proofs); or null once an error was
+ * sent. Each mode then adds its own credential.
  */
 export async function beginLogin(
   ctx: ServerContext,
   req: Request,
   res: Response,
-  prove: () => Promise<string | null | undefined> = async () => null,
+  prove: () => Promise<CheckedProof | null | undefined> = async () => null,
 ): Promise<{ user: string; jkt: string | null } | null> {
   ctx.controls.count('loginCalls');
   if (!csrfHeaderAbsentOrMatches(ctx, req)) {
     rejectCsrf(res);
     return null;
   }
-  const jkt = await prove();
-  if (jkt === undefined) return null;
+  const proof = await prove();
+  if (proof === undefined) return null;
   const user = await checkCredentials(ctx, req, res);
-  if (!user) return null;
+  if (!user || (proof && !(await spendProof(ctx, res, proof)))) return null;
+  const jkt = proof?.jkt ?? null;
   // A new login in this browser replaces its previous one: that one's refresh family dies too.
   for (const family of await familiesOf(ctx, req, async () => jkt)) await ctx.refreshTokens.revokeFamily(family, 'relogin');
   await regenerateSession(req); // new session id: defeats session fixation
