@@ -127,7 +127,12 @@ describe('the test controls', () => {
   });
 
   it('finding 10: refuse a request that came through a proxy on this host, whatever Host it sends', async () => {
-    for (const forwarding of [{ 'x-forwarded-for': '203.0.113.7' }, { forwarded: 'for=203.0.113.7' }, { via: '1.1 proxy' }, { 'x-real-ip': '203.0.113.7' }]) {
+    for (const forwarding of [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { via: '1.1 proxy' },
+      { 'x-real-ip': '203.0.113.7' },
+    ] as Record<string, string>[]) {
       await withSameHostProxy(server.url, forwarding, async (proxy) => {
         expect((await fetch(`${proxy}/__test__/stats`)).status, JSON.stringify(forwarding)).toBe(403);
         expect((await fetch(`${proxy}/__test__/reset`, { method: 'POST' })).status, JSON.stringify(forwarding)).toBe(403);
