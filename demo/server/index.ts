@@ -18,8 +18,9 @@
 // - DPoP (RFC 9449): a login with a `DPoP` proof binds its refresh family and its access
 //   tokens to the proof key (routes/bearer.ts); with `dpopNonce`, proofs need a server nonce.
 // - A session ends at its idle expiry (refreshTokenTtl since the last refresh) or
-//   its absolute lifetime since sign-in, whichever comes first; it can also be
-//   revoked from another device (routes/devices.ts).
+//   its absolute lifetime since sign-in, whichever comes first, for every route: the
+//   refresh, the session check and the API alike; it can also be revoked from another
+//   device (routes/devices.ts).
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -48,7 +49,11 @@ export type { LoginLimits } from './rate-limit.ts';
 export interface ReferenceServerOptions {
   port?: number; // default 0 = random; always binds 127.0.0.1
   accessTokenTtl?: number; // seconds, default 20
-  refreshTokenTtl?: number; // seconds, default 8 hours: the idle expiry of a session
+  /**
+   * Seconds, default 8 hours: the idle limit. A session that has not refreshed for this long is
+   * over at every door (refresh, session check, API); each refresh token lives this long.
+   */
+  refreshTokenTtl?: number;
   absoluteLifetime?: number; // seconds since sign-in after which no refresh helps; default 12 hours
   database?: string; // SQLite file for sessions and refresh-token families; default ':memory:'
   /** Redis instead of SQLite (e.g. redis://127.0.0.1:6379): several processes can then serve the same clients. */
