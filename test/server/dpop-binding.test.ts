@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessTokenHash } from '../../demo/server/dpop.ts';
-import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../demo/server/index.ts';
+import { startReferenceServer, type ReferenceServer } from '../../demo/server/index.ts';
 import { newHolder, type Holder } from './dpop-holder.ts';
 import { alice, Client, CookieJar, decodeJwt, SECRETS, tempDatabase, withServer } from './http.ts';
-import { startRedis, type RedisServer } from './redis.ts';
+import { useStores } from './redis.ts';
 
 interface Tokens {
   access_token: string;
@@ -16,21 +16,13 @@ interface Tokens {
   refresh_token?: string;
 }
 
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.stop());
-
-const STORES: [string, () => ReferenceServerOptions][] = [
-  ['SQLite', () => ({})],
-  ['Redis', () => ({ redisUrl: redis!.url })],
-];
+const STORES = useStores();
+const onRedis = STORES[1]![1];
 
 describe.each(STORES)('with %s', (_name, store) => {
   let server: ReferenceServer;
   beforeAll(async () => {
-    server = await startReferenceServer({ ...store(), controls: true, secrets: SECRETS });
+    server = await startReferenceServer({ ...(await store()), controls: true, secrets: SECRETS });
   });
   afterAll(() => server.close());
   beforeEach(() => server.control.reset());
@@ -414,7 +406,7 @@ describe('nonces from the start-up option', () => {
 
 describe('two processes on one Redis', () => {
   it('a bound family refreshes on either, and a proof accepted by one is a replay to the other', async () => {
-    const options = { redisUrl: redis!.url, secrets: SECRETS };
+    const options = { ...(await onRedis()), secrets: SECRETS };
     await withServer(options, async (a) => {
       await withServer(options, async (b) => {
         const key = await newHolder();

@@ -2,16 +2,12 @@
 // refresh token or access token check out gets its proof id recorded, and each client address and
 // each key can record only so many per window, so that nobody can fill the store and lock every
 // DPoP user out. (The in-memory store refuses proofs once full, rather than let a replay through.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newHolder } from './dpop-holder.ts';
 import { alice, Client, withServer } from './http.ts';
-import { startRedis, type RedisServer } from './redis.ts';
+import { useStores } from './redis.ts';
 
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.stop());
+const STORES = useStores();
 
 describe('the used-proof store', () => {
   it('finding 6: a flood of self-signed proofs with bad credentials or bad refresh tokens does not lock out a real DPoP user', () =>
@@ -41,11 +37,8 @@ describe('the used-proof store', () => {
       expect((await client.post('/auth/refresh', { headers: { dpop: await user.proof('POST', at('/auth/refresh')) } })).status).toBe(200);
     }));
 
-  it.each([
-    ['in memory (SQLite)', () => ({})],
-    ['in Redis', () => ({ redisUrl: redis!.url })],
-  ])('finding 6: one key, or one address, records only so many proofs per window, %s', (_where, store) =>
-    withServer({ ...store(), dpopProofLimits: { perKey: 3, perAddress: 5 } }, async (server) => {
+  it.each(STORES)('finding 6: one key, or one address, records only so many proofs per window, with %s', async (_name, store) =>
+    withServer({ ...(await store()), dpopProofLimits: { perKey: 3, perAddress: 5 } }, async (server) => {
       const at = (path: string) => server.url + path;
       const signIn = async () => {
         const key = await newHolder();

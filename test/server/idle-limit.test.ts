@@ -2,28 +2,18 @@
 // with no refresh for `refreshTokenTtl` seconds is over at every door, not only at the refresh
 // endpoint: its session check answers 401, and its access tokens and cookie-mode API calls are
 // refused although they have not run out themselves. A refresh before the limit moves it on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferenceServerOptions } from '../../demo/server/index.ts';
+import { describe, expect, it } from 'vitest';
 import { Client, withServer } from './http.ts';
-import { startRedis, type RedisServer } from './redis.ts';
+import { useStores } from './redis.ts';
 
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.stop());
-
-const STORES: [string, () => ReferenceServerOptions][] = [
-  ['SQLite', () => ({})],
-  ['Redis', () => ({ redisUrl: redis!.url })],
-];
+const STORES = useStores();
 
 /** Nothing to wait for but the clock: the idle limit is a time, not an event. */
 const pass = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(STORES)('the idle limit (refreshTokenTtl), with %s', (_name, store) => {
-  it('finding 2: a bearer session idle past the limit is over for the session check and the API too, by cookie or by token', () =>
-    withServer({ ...store(), refreshTokenTtl: 2, accessTokenTtl: 60 }, async (server) => {
+  it('finding 2: a bearer session idle past the limit is over for the session check and the API too, by cookie or by token', async () =>
+    withServer({ ...(await store()), refreshTokenTtl: 2, accessTokenTtl: 60 }, async (server) => {
       const client = new Client(server.url);
       await client.login();
       await pass(1_200);
@@ -42,8 +32,8 @@ describe.each(STORES)('the idle limit (refreshTokenTtl), with %s', (_name, store
       expect((await client.post('/auth/refresh')).status).toBe(401);
     }));
 
-  it('finding 2: a cookie-mode session idle past the limit is over for the session check and the API', () =>
-    withServer({ ...store(), refreshTokenTtl: 1, accessTokenTtl: 60 }, async (server) => {
+  it('finding 2: a cookie-mode session idle past the limit is over for the session check and the API', async () =>
+    withServer({ ...(await store()), refreshTokenTtl: 1, accessTokenTtl: 60 }, async (server) => {
       const client = new Client(server.url);
       await client.login('/auth/cookie/login');
       await pass(1_200);

@@ -2,31 +2,12 @@
 // once are counted before any password is checked, and the password change is a login like any
 // other to the throttle. A 401 (or the password change's 403) is a password that was checked and
 // found wrong; a 429 is one that was never checked.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferenceServerOptions } from '../../demo/server/index.ts';
-import { connectRedis } from '../../demo/server/redis/client.ts';
+import { describe, expect, it } from 'vitest';
 import { alice, burst, Client, withServer } from './http.ts';
-import { startRedis, type RedisServer } from './redis.ts';
-
-let redis: RedisServer | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis?.stop());
+import { useStores } from './redis.ts';
 
 /** Each test on a store of its own: the throttle of one must not count another's guesses. */
-const STORES: [string, () => Promise<ReferenceServerOptions>][] = [
-  ['SQLite', async () => ({})],
-  [
-    'Redis',
-    async () => {
-      const client = await connectRedis(redis!.url);
-      await client.flushAll();
-      await client.close();
-      return { redisUrl: redis!.url };
-    },
-  ],
-];
+const STORES = useStores();
 
 /** How many answers had each status. */
 function tally(statuses: number[]): Record<number, number> {
