@@ -210,7 +210,10 @@ describe('a session with dpop', () => {
     const checks = () => suite.server.control.stats().requests.filter((r) => r.path === '/auth/session');
     await expect.poll(() => checks().length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     for (const check of checks()) {
-      expect(check).toMatchObject({ status: 200, headers: { authorization: expect.stringMatching(/^DPoP redacted:/), dpop: expect.stringMatching(/^redacted:/) } });
+      expect(check).toMatchObject({
+        status: 200,
+        headers: { authorization: expect.stringMatching(/^DPoP redacted:/), dpop: expect.stringMatching(/^redacted:/) },
+      });
     }
     expect(await tab!.evaluate(() => window.session.getState().status)).toBe('authenticated');
   });
