@@ -3,10 +3,10 @@
 // (server.control) always exists; the /__test__ HTTP endpoints are mounted only
 // with `controls: true`, and so is the request recorder. Never expose them on a real
 // deployment. Even so they are built to be harmless: the recorder keeps no credential
-// (Authorization, Cookie and the CSRF header are replaced by a short fingerprint, so tests
-// can still compare them) and only the most recent requests; the endpoints refuse any
-// request whose Host is not a loopback name, so a web page cannot reach them through
-// DNS rebinding (its requests carry the attacker's host name).
+// (Authorization, Cookie, DPoP and the CSRF header are replaced by a short fingerprint, so
+// tests can still compare them) and only the most recent requests. The endpoints answer only
+// a request that reached this process straight from this machine (directMachineRequest below);
+// Host is not enough, since a proxy on the same host may well send a loopback one.
 import { createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { DpopNonces } from './dpop.ts';
@@ -20,8 +20,32 @@ export type SessionCheckFailure = RefreshFailure;
 
 /** Requests kept by the recorder; older ones are dropped. */
 export const RECORDED_REQUESTS = 1000;
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-xsrf-token', 'proxy-authorization']);
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-xsrf-token', 'proxy-authorization', 'dpop']);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** Headers a proxy adds: their presence means the request did not come straight from a local client. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
+
+/**
+ * Whether a request may use the test endpoints: it came over a loopback connection (the socket's
+ * own peer, never req.ip, which trusts X-Forwarded-For behind trustProxy); no proxy header says it
+ * was passed on; its Host is a loopback name, so a web page cannot reach it through DNS rebinding
+ * (its requests carry the attacker's host name); and no browser says it comes from another site
+ * (a form posted cross-site, which needs no CORS). A proxy on this host that adds no header at all
+ * is not told apart from a local client: that is why the endpoints are off unless turned on.
+ */
+function directMachineRequest(req: Request): boolean {
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+  const fetchSite = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  return (
+    LOOPBACK_PEERS.has(req.socket.remoteAddress ?? '') &&
+    !PROXY_HEADERS.some((name) => name in req.headers) &&
+    LOOPBACK_HOSTS.has(host) &&
+    (fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none') &&
+    (origin === undefined || origin === `${req.protocol}://${req.headers.host}`)
+  );
+}
 
 /** What the recorder keeps of a credential: enough to tell two apart, nothing to use. */
 export function fingerprint(secret: string): string {
@@ -258,10 +282,8 @@ export class Controls implements ServerControl {
   /** The /__test__ endpoints: JSON, GET to read, POST to change; 400 on a bad argument. */
   router(): Router {
     const router = express.Router();
-    // By the Host header as sent, not req.hostname (which trusts X-Forwarded-Host behind a proxy).
     router.use((req, res, next) => {
-      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-      if (LOOPBACK_HOSTS.has(host)) return next();
+      if (directMachineRequest(req)) return next();
       res.status(403).json({ error: 'forbidden_host' });
     });
     const action = (fn: (body: Record<string, unknown>) => void) => (req: Request, res: Response) => {

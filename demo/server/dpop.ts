@@ -28,6 +28,8 @@ export interface DpopVerifierOptions {
   replayCapacity?: number;
   /** Where proof ids are remembered instead of this process's memory (Redis, for several processes). */
   replays?: ProofIdLog;
+  /** Proof ids recorded per key and per client address within the replay window: see ProofLimits. */
+  limits?: Partial<ProofLimits>;
   /** Default ['ES256']. */
   algorithms?: string[];
 }
@@ -45,11 +47,41 @@ export interface ProofCheck {
   jkt?: string;
   /** Accept a proof without the current server nonce (logout: a call that must work without a challenge round). */
   nonceOptional?: boolean;
+  /** The client's address, whose share of the proof-id store is limited (ProofLimits.perAddress). */
+  address?: string;
+}
+
+/**
+ * How many proof ids one key, and one client address, may have recorded within the replay window
+ * (twice the iat window): a bound on what anybody can put in the store, whose room is every DPoP
+ * user's. A proof past either is refused (invalid_dpop_proof) and not recorded.
+ */
+export interface ProofLimits {
+  /** Default 2000 (about 16 proofs a second, sustained for the whole window). */
+  perKey: number;
+  /** Default 5000. */
+  perAddress: number;
+}
+
+export const DEFAULT_PROOF_LIMITS: ProofLimits = { perKey: 2000, perAddress: 5000 };
+
+/** A proof that passed every check but the replay check: its id is not recorded yet. */
+export interface CheckedProof {
+  /** The proof key's JWK SHA-256 thumbprint. */
+  jkt: string;
+  /** Records the proof's id; rejects with a DpopError if it was used before or a limit is reached. */
+  spend(): Promise<void>;
 }
 
 export interface DpopVerifier {
-  /** Resolves with the proof key's JWK SHA-256 thumbprint; rejects with a DpopError. */
+  /** Checks the proof and records its id: resolves with the proof key's JWK SHA-256 thumbprint; rejects with a DpopError. */
   verify(check: ProofCheck): Promise<string>;
+  /**
+   * Checks the proof but records its id only on `spend()`: for a request whose credentials or
+   * refresh token are checked after its proof, so that only a request that checks out can use
+   * room in the store (a self-signed proof costs an attacker nothing).
+   */
+  inspect(check: ProofCheck): Promise<CheckedProof>;
   /** The nonce to send in `DPoP-Nonce` now, or undefined when nonces are off. */
   nonce(): string | undefined;
 }
@@ -66,36 +98,51 @@ export function createDpopVerifier(options: DpopVerifierOptions = {}): DpopVerif
   const algorithms = options.algorithms ?? ['ES256'];
   const nonces = options.nonces ?? createNonces(options.nonceLifetime ?? 0);
   const replays = options.replays ?? memoryProofIdLog(options.replayCapacity);
+  const limits = { ...DEFAULT_PROOF_LIMITS, ...options.limits };
   // Any proof older than this is refused by its iat anyway, so its id can be forgotten.
   const keepIds = 2 * window * 1000;
 
+  const inspect = async ({ proof, method, url, accessToken, jkt, nonceOptional, address }: ProofCheck): Promise<CheckedProof> => {
+    if (typeof proof !== 'string' || proof.includes(',')) throw invalid('exactly one DPoP header is required');
+    let jwk: JWK;
+    let claims: Record<string, unknown>;
+    try {
+      const header = decodeProtectedHeader(proof);
+      if (typeof header.jwk !== 'object' || header.jwk === null) throw invalid('no jwk in the header');
+      jwk = header.jwk;
+      // EmbeddedJWK: the signature is checked with the header's own key, which must be public.
+      ({ payload: claims } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms }));
+    } catch (error) {
+      throw error instanceof DpopError ? error : invalid(`proof rejected: ${(error as Error).message}`);
+    }
+    const { jti, htm, htu, iat, ath, nonce } = claims;
+    if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw invalid('jti missing');
+    if (htm !== method) throw invalid('htm does not match the request method');
+    if (typeof htu !== 'string' || !sameTarget(htu, url)) throw invalid('htu does not match the request URL');
+    if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > window) throw invalid('iat outside the accepted window');
+    if (!nonceOptional && !nonces.accepts(nonce)) throw new DpopError('use_dpop_nonce', 'a fresh server nonce is required');
+    if (accessToken !== undefined && ath !== accessTokenHash(accessToken)) throw invalid('ath does not match the access token');
+    const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
+    if (jkt !== undefined && thumbprint !== jkt) throw invalid('the proof key is not the key the token is bound to');
+    const quotas = [{ key: `k:${thumbprint}`, limit: limits.perKey }, ...(address === undefined ? [] : [{ key: `a:${address}`, limit: limits.perAddress }])];
+    return {
+      jkt: thumbprint,
+      // Last, so that a proof refused for any other reason does not use up its id.
+      async spend() {
+        const outcome = await replays.remember(`${thumbprint}.${jti}`, keepIds, quotas);
+        if (outcome === 'replay') throw invalid('jti already used');
+        if (outcome !== 'recorded') throw invalid('too many proofs in flight, try again later');
+      },
+    };
+  };
+
   return {
     nonce: () => nonces.current(),
-    async verify({ proof, method, url, accessToken, jkt, nonceOptional }) {
-      if (typeof proof !== 'string' || proof.includes(',')) throw invalid('exactly one DPoP header is required');
-      let jwk: JWK;
-      let claims: Record<string, unknown>;
-      try {
-        const header = decodeProtectedHeader(proof);
-        if (typeof header.jwk !== 'object' || header.jwk === null) throw invalid('no jwk in the header');
-        jwk = header.jwk;
-        // EmbeddedJWK: the signature is checked with the header's own key, which must be public.
-        ({ payload: claims } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms }));
-      } catch (error) {
-        throw error instanceof DpopError ? error : invalid(`proof rejected: ${(error as Error).message}`);
-      }
-      const { jti, htm, htu, iat, ath, nonce } = claims;
-      if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) throw invalid('jti missing');
-      if (htm !== method) throw invalid('htm does not match the request method');
-      if (typeof htu !== 'string' || !sameTarget(htu, url)) throw invalid('htu does not match the request URL');
-      if (typeof iat !== 'number' || Math.abs(Date.now() / 1000 - iat) > window) throw invalid('iat outside the accepted window');
-      if (!nonceOptional && !nonces.accepts(nonce)) throw new DpopError('use_dpop_nonce', 'a fresh server nonce is required');
-      if (accessToken !== undefined && ath !== accessTokenHash(accessToken)) throw invalid('ath does not match the access token');
-      const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
-      if (jkt !== undefined && thumbprint !== jkt) throw invalid('the proof key is not the key the token is bound to');
-      // Last, so that a proof refused for any other reason does not use up its id.
-      if (!(await replays.remember(`${thumbprint}.${jti}`, keepIds))) throw invalid('jti already used');
-      return thumbprint;
+    inspect,
+    async verify(check) {
+      const proof = await inspect(check);
+      await proof.spend();
+      return proof.jkt;
     },
   };
 }
@@ -112,31 +159,56 @@ function sameTarget(htu: string, url: string): boolean {
   return !claimed.search && !claimed.hash && claimed.origin === target.origin && claimed.pathname === target.pathname;
 }
 
+/** A key (a key thumbprint, a client address) and how many proof ids it may record per window. */
+export interface Quota {
+  key: string;
+  limit: number;
+}
+
+/** What became of a proof id: recorded; a replay; or refused for want of room (a quota, or the store's capacity). */
+export type RememberOutcome = 'recorded' | 'replay' | 'full';
+
 /** Where the ids of accepted proofs are kept, each for as long as a proof with it could pass the iat check. */
 export interface ProofIdLog {
-  /** Records `id` for `keepForMs`; false when it is there already: the proof is a replay. */
-  remember(id: string, keepForMs: number): boolean | Promise<boolean>;
+  /**
+   * In one step: records `id` for `keepForMs` and counts it against each quota (counts last
+   * `keepForMs` from a quota key's first id), unless the id is there already or a quota is used up.
+   */
+  remember(id: string, keepForMs: number, quotas: Quota[]): RememberOutcome | Promise<RememberOutcome>;
+}
+
+/** Drops a Map's entries from the front while their time has passed: for Maps in expiry order. */
+function dropExpired<T>(entries: Map<string, T>, until: (entry: T) => number, now: number): void {
+  for (const [key, entry] of entries) {
+    if (until(entry) > now) break;
+    entries.delete(key);
+  }
 }
 
 /**
  * The proof ids seen lately, in this process's memory (one server process; with several, the
- * Redis one: redis/proof-ids.ts). Every entry lives equally long, so the Map's insertion order is
+ * Redis one: redis/proof-ids.ts). Every entry lives equally long, so the Maps' insertion order is
  * expiry order and expired ones are dropped from the front. Full of live ids, it refuses: a
- * replay must never get through.
+ * replay must never get through. There is a quota entry only for a key with a live id, so the
+ * quotas take no more room than the ids.
  */
 export function memoryProofIdLog(capacity = 100_000): ProofIdLog {
   const seen = new Map<string, number>();
+  const counts = new Map<string, { count: number; until: number }>();
   return {
-    remember(id, keepForMs) {
+    remember(id, keepForMs, quotas) {
       const now = Date.now();
-      for (const [oldest, until] of seen) {
-        if (until > now) break;
-        seen.delete(oldest);
-      }
-      if (seen.has(id)) return false;
-      if (seen.size >= capacity) throw invalid('too many proofs in flight, try again later');
+      dropExpired(seen, (until) => until, now);
+      dropExpired(counts, (quota) => quota.until, now);
+      if (seen.has(id)) return 'replay';
+      if (seen.size >= capacity || quotas.some(({ key, limit }) => (counts.get(key)?.count ?? 0) >= limit)) return 'full';
       seen.set(id, now + keepForMs);
-      return true;
+      for (const { key } of quotas) {
+        const quota = counts.get(key) ?? { count: 0, until: now + keepForMs };
+        quota.count++;
+        counts.set(key, quota);
+      }
+      return 'recorded';
     },
   };
 }

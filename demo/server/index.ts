@@ -18,8 +18,9 @@
 // - DPoP (RFC 9449): a login with a `DPoP` proof binds its refresh family and its access
 //   tokens to the proof key (routes/bearer.ts); with `dpopNonce`, proofs need a server nonce.
 // - A session ends at its idle expiry (refreshTokenTtl since the last refresh) or
-//   its absolute lifetime since sign-in, whichever comes first; it can also be
-//   revoked from another device (routes/devices.ts).
+//   its absolute lifetime since sign-in, whichever comes first, for every route: the
+//   refresh, the session check and the API alike; it can also be revoked from another
+//   device (routes/devices.ts).
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -30,7 +31,7 @@ import { cookieNames, isSecure, sessionCookieOptions, type ServerContext } from 
 import { Controls, type ServerControl } from './controls.ts';
 import { corsAllowList } from './cors.ts';
 import { issueCsrfCookie, keepCsrfBound } from './csrf.ts';
-import { createDpopVerifier, createNonces } from './dpop.ts';
+import { createDpopVerifier, createNonces, type ProofLimits } from './dpop.ts';
 import { LoginLimiter, type LoginLimits } from './rate-limit.ts';
 import { bearerApiRoutes, bearerAuthRoutes } from './routes/bearer.ts';
 import { cookieApiRoutes, cookieAuthRoutes } from './routes/cookie.ts';
@@ -48,7 +49,11 @@ export type { LoginLimits } from './rate-limit.ts';
 export interface ReferenceServerOptions {
   port?: number; // default 0 = random; always binds 127.0.0.1
   accessTokenTtl?: number; // seconds, default 20
-  refreshTokenTtl?: number; // seconds, default 8 hours: the idle expiry of a session
+  /**
+   * Seconds, default 8 hours: the idle limit. A session that has not refreshed for this long is
+   * over at every door (refresh, session check, API); each refresh token lives this long.
+   */
+  refreshTokenTtl?: number;
   absoluteLifetime?: number; // seconds since sign-in after which no refresh helps; default 12 hours
   database?: string; // SQLite file for sessions and refresh-token families; default ':memory:'
   /** Redis instead of SQLite (e.g. redis://127.0.0.1:6379): several processes can then serve the same clients. */
@@ -66,12 +71,16 @@ export interface ReferenceServerOptions {
   corsOrigins?: string[];
   clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
   users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
-  loginLimits?: Partial<LoginLimits>; // failed logins per user / per address per window
+  loginLimits?: Partial<LoginLimits>; // wrong passwords checked per user / per address per window (also /auth/password)
   /**
    * DPoP server nonces (RFC 9449 section 8): true for nonces that change every 5 minutes, or
    * their lifetime in seconds; default false. Tests can switch them at run time (controls).
    */
   dpopNonce?: boolean | number;
+  /** DPoP proof ids remembered at most in memory (with SQLite; Redis has no such limit); past that, proofs are refused. Default 100 000. */
+  dpopReplayCapacity?: number;
+  /** DPoP proof ids recorded per key thumbprint and per client address within the replay window (2 minutes). */
+  dpopProofLimits?: Partial<ProofLimits>;
 }
 
 const DEFAULT_NONCE_LIFETIME = 300;
@@ -178,7 +187,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     users: new Users(options.users ?? DEFAULT_USERS),
     refreshTokens: stores.refreshTokens,
     sessionStore: stores.sessions,
-    loginLimiter: new LoginLimiter(stores.loginFailures, options.loginLimits),
+    loginLimiter: new LoginLimiter(stores.loginAttempts, options.loginLimits),
     jwtSecret: secrets.jwt,
     sessionSecret: secrets.session,
     controls,
@@ -188,7 +197,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     crossSite: (options.corsOrigins?.length ?? 0) > 0,
     corsOrigins: new Set(options.corsOrigins?.map((origin) => new URL(origin).origin)),
     clearSiteData: options.clearSiteData ?? '"cookies"',
-    dpop: createDpopVerifier({ nonces, replays: stores.proofIds }),
+    dpop: createDpopVerifier({ nonces, replays: stores.proofIds, limits: options.dpopProofLimits }),
   };
   const app = createApp(ctx, options);
 

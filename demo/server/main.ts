@@ -8,7 +8,10 @@
 // other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
 // (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
 // make the cookies Secure. DPOP_NONCE=<seconds> (e.g. 300) makes DPoP proofs carry a server nonce
-// that changes that often.
+// that changes that often. IDLE_TIMEOUT=<seconds> (default 8 hours) ends a session that has not
+// refreshed for that long (refreshTokenTtl). DEMO_CONTROLS=1 (set by `npm run demo`) mounts the test controls, which
+// the demo page's failure switches use; they are off otherwise, so `npm run demo:server` behind a
+// proxy or a load balancer exposes none of them.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +32,8 @@ const server = await startReferenceServer({
   corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
   trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
   dpopNonce: Number(process.env.DPOP_NONCE ?? 0),
-  controls: true, // the demo page flips the failure switches
+  refreshTokenTtl: process.env.IDLE_TIMEOUT ? Number(process.env.IDLE_TIMEOUT) : undefined,
+  controls: process.env.DEMO_CONTROLS === '1', // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
 console.log(`tokenward demo: ${server.url}/`);

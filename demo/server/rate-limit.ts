@@ -1,16 +1,21 @@
-// Login throttling against password guessing: failed attempts are counted per user name
-// and per client address over a sliding window. Once either count reaches its limit,
-// every login for that user or from that address gets 429 with Retry-After (even with the
-// right password, or guessing could go on behind the 429s) until the oldest failure
-// leaves the window. A success clears the user's count. The failures live in a FailureLog:
-// this process's memory, bounded in size (the point is to make guessing slow, not to
-// remember attackers forever), or Redis when several processes serve the same users, so
-// that spreading guesses over the processes does not multiply the allowance.
+// Login throttling against password guessing: attempts are counted per user name and per
+// client address over a sliding window, and an attempt is counted BEFORE its password is
+// checked, in one atomic step that also decides whether it may go ahead: a burst of guesses
+// sent at once cannot slip through between "is there room?" and "count this one". Once either
+// key holds its limit, every login for that user or from that address gets 429 with Retry-After
+// (even with the right password, or guessing could go on behind the 429s) until the oldest
+// attempt leaves the window. An attempt that turns out right is taken back (only wrong passwords
+// count), but it does not wipe the failures before it: at most `perUser` wrong passwords are
+// checked per user name, and `perAddress` per address, within any window, however they are
+// timed or spread over processes. The attempts live in an AttemptLog: this process's memory,
+// bounded in size (the point is to make guessing slow, not to remember attackers forever), or
+// Redis when several processes serve the same users.
+import { randomUUID } from 'node:crypto';
 
 export interface LoginLimits {
-  /** Failed attempts per user name within the window. Default 5. */
+  /** Wrong passwords checked per user name within the window. Default 5. */
   perUser: number;
-  /** Failed attempts per client address within the window. Default 20. */
+  /** Wrong passwords checked per client address within the window. Default 20. */
   perAddress: number;
   /** Seconds. Default 900. */
   window: number;
@@ -18,67 +23,99 @@ export interface LoginLimits {
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perUser: 5, perAddress: 20, window: 900 };
 
-/** Failure times per key (a user name or a client address). */
-export interface FailureLog {
-  /** Times (ms) of the key's failures after `since`, oldest first. */
-  since(key: string, since: number): Promise<number[]>;
-  /** Records a failure at `now` for each key; entries older than the window may be dropped. */
-  add(keys: string[], now: number, windowMs: number): Promise<void>;
-  clear(key: string): Promise<void>;
+/** A key (a user name or a client address) and how many attempts it may hold within the window. */
+export interface KeyLimit {
+  key: string;
+  limit: number;
 }
 
-/** Keys tracked at most; the oldest key is forgotten first. */
+/** Attempts per key, each with an id and a time. */
+export interface AttemptLog {
+  /**
+   * In one atomic step: if every key holds fewer than its limit of attempts after `now - windowMs`,
+   * records attempt `id` at `now` under each and resolves 0; otherwise records nothing and resolves
+   * the ms until the fullest key has room again.
+   */
+  begin(keys: KeyLimit[], id: string, now: number, windowMs: number): Promise<number>;
+  /** Takes attempt `id` back from these keys. */
+  withdraw(keys: string[], id: string): Promise<void>;
+}
+
+/** Keys tracked at most; the key least recently added to is forgotten first. */
 const MAX_KEYS = 10_000;
 
-export class MemoryFailureLog implements FailureLog {
-  private readonly failures = new Map<string, number[]>();
+/** When a key holding `times` (oldest first) has room for one more under `limit`: 0 for now. */
+function roomAt(times: number[], limit: number, windowMs: number): number {
+  return times.length < limit ? 0 : times[times.length - limit]! + windowMs;
+}
 
-  async since(key: string, since: number): Promise<number[]> {
-    return (this.failures.get(key) ?? []).filter((at) => at > since);
+export class MemoryAttemptLog implements AttemptLog {
+  private readonly attempts = new Map<string, { id: string; at: number }[]>();
+
+  // No await between the check and the write: in one process, that is what makes it atomic.
+  async begin(keys: KeyLimit[], id: string, now: number, windowMs: number): Promise<number> {
+    const recent = keys.map(({ key }) => (this.attempts.get(key) ?? []).filter((attempt) => attempt.at > now - windowMs));
+    const room = Math.max(
+      ...keys.map(({ limit }, i) =>
+        roomAt(
+          recent[i]!.map((attempt) => attempt.at),
+          limit,
+          windowMs,
+        ),
+      ),
+    );
+    if (room > 0) return room - now;
+    keys.forEach(({ key }, i) => {
+      this.attempts.delete(key); // re-inserted last: Map order is the eviction order
+      this.attempts.set(key, [...recent[i]!, { id, at: now }]);
+    });
+    while (this.attempts.size > MAX_KEYS) this.attempts.delete(this.attempts.keys().next().value!);
+    return 0;
   }
 
-  async add(keys: string[], now: number, windowMs: number): Promise<void> {
+  async withdraw(keys: string[], id: string): Promise<void> {
     for (const key of keys) {
-      const recent = await this.since(key, now - windowMs);
-      recent.push(now);
-      this.failures.delete(key); // re-inserted last: Map order is the eviction order
-      this.failures.set(key, recent);
+      const left = this.attempts.get(key)?.filter((attempt) => attempt.id !== id);
+      if (left?.length) this.attempts.set(key, left);
+      else this.attempts.delete(key);
     }
-    while (this.failures.size > MAX_KEYS) this.failures.delete(this.failures.keys().next().value!);
   }
+}
 
-  async clear(key: string): Promise<void> {
-    this.failures.delete(key);
-  }
+/** Why a login was not tried: seconds to wait. */
+export interface RateLimited {
+  retryAfter: number;
 }
 
 export class LoginLimiter {
   private readonly limits: LoginLimits;
 
   constructor(
-    private readonly log: FailureLog,
+    private readonly log: AttemptLog,
     limits: Partial<LoginLimits> = {},
   ) {
     this.limits = { ...DEFAULT_LOGIN_LIMITS, ...limits };
   }
 
-  /** Seconds to wait before this login may be tried, or 0. */
-  async retryAfter(user: string, address: string): Promise<number> {
-    const now = Date.now();
-    const windowMs = this.limits.window * 1000;
-    const wait = async (key: string, limit: number): Promise<number> => {
-      const recent = await this.log.since(key, now - windowMs);
-      return recent.length >= limit ? Math.ceil((recent[recent.length - limit]! + windowMs - now) / 1000) : 0;
-    };
-    const waits = await Promise.all([wait(`u:${user}`, this.limits.perUser), wait(`a:${address}`, this.limits.perAddress)]);
-    return Math.max(...waits);
-  }
-
-  failed(user: string, address: string): Promise<void> {
-    return this.log.add([`u:${user}`, `a:${address}`], Date.now(), this.limits.window * 1000);
-  }
-
-  succeeded(user: string): Promise<void> {
-    return this.log.clear(`u:${user}`);
+  /**
+   * Runs `check` (a password check: the user name if right, else null) only if the user and the
+   * address have room for one more attempt, counted before it runs; a right one is taken back.
+   */
+  async attempt(user: string, address: string, check: () => Promise<string | null>): Promise<string | null | RateLimited> {
+    const keys = [
+      { key: `u:${user}`, limit: this.limits.perUser },
+      { key: `a:${address}`, limit: this.limits.perAddress },
+    ];
+    const id = randomUUID();
+    const waitMs = await this.log.begin(keys, id, Date.now(), this.limits.window * 1000);
+    if (waitMs > 0) return { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
+    const verified = await check();
+    if (verified !== null) {
+      await this.log.withdraw(
+        keys.map(({ key }) => key),
+        id,
+      );
+    }
+    return verified;
   }
 }

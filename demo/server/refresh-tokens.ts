@@ -48,7 +48,10 @@ export interface RefreshTokenStore {
   revokeFamily(familyId: string, reason: RevokeReason): Promise<void>;
   /** Every active family of the user but `keep` (sign out everywhere, password change). */
   revokeAllOf(user: string, reason: RevokeReason, keep?: string | null): Promise<void>;
-  /** When an active family ends at the latest (ms), or null if it was revoked or has run out. */
+  /**
+   * When an active family ends at the latest (ms: its absolute end), or null if it was revoked or
+   * has run out: past its absolute end, or idle, its newest token expired unrefreshed (the idle limit).
+   */
   familyEnd(familyId: string): Promise<number | null>;
 }
 
@@ -119,7 +122,11 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
       markUsed: db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL'),
       revoke: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
       familyKey: db.prepare<[string], { jkt: string | null }>('SELECT jkt FROM refresh_families WHERE id = ?'),
-      familyCreated: db.prepare<[string], { created_at: number }>('SELECT created_at FROM refresh_families WHERE id = ? AND revoked_at IS NULL'),
+      familyCreated: db.prepare<[string], { created_at: number; idle_end: number | null }>(
+        // idle_end: the newest token's expiry, which a refresh moves on (refresh_tokens_family index).
+        `SELECT f.created_at, (SELECT MAX(t.expires_at) FROM refresh_tokens t WHERE t.family_id = f.id) AS idle_end
+           FROM refresh_families f WHERE f.id = ? AND f.revoked_at IS NULL`,
+      ),
       revokeUser: db.prepare('UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? WHERE user = ? AND id IS NOT ? AND revoked_at IS NULL'),
     };
   }
@@ -196,7 +203,8 @@ export class SqliteRefreshTokens implements RefreshTokenStore {
 
   async familyEnd(familyId: string): Promise<number | null> {
     const row = this.q.familyCreated.get(familyId);
+    const now = Date.now();
     const end = row ? row.created_at + this.absoluteMs : 0;
-    return end > Date.now() ? end : null;
+    return end > now && (row?.idle_end ?? 0) > now ? end : null;
   }
 }

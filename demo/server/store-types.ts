@@ -1,14 +1,15 @@
 // What the server remembers, as interfaces only: stores.ts picks the SQLite or the Redis
 // implementation, and both import these from here (not from stores.ts, which imports them).
 import type { ProofIdLog } from './dpop.ts';
-import type { FailureLog } from './rate-limit.ts';
+import type { AttemptLog } from './rate-limit.ts';
 import type { RefreshTokenStore } from './refresh-tokens.ts';
 import type { SessionStore } from './session-store.ts';
 
 export interface Stores {
   sessions: SessionStore;
   refreshTokens: RefreshTokenStore;
-  loginFailures: FailureLog;
+  /** The login throttle's attempts. */
+  loginAttempts: AttemptLog;
   /** The ids of accepted DPoP proofs, against replays. */
   proofIds: ProofIdLog;
   close(): Promise<void>;

@@ -3,7 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey as JoseKey, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { accessTokenHash, createDpopVerifier, createNonces, DpopError, dpopRefusal, type DpopVerifier, type ProofCheck } from '../../demo/server/dpop.ts';
+import {
+  accessTokenHash,
+  createDpopVerifier,
+  createNonces,
+  DpopError,
+  dpopRefusal,
+  type DpopVerifier,
+  type ProofCheck,
+  type Quota,
+} from '../../demo/server/dpop.ts';
 import { generateDpopKey } from '../../src/dpop/key.ts';
 import { createProver, type Prover } from '../../src/dpop/proof.ts';
 
@@ -127,11 +136,33 @@ describe('refused as invalid_dpop_proof', () => {
 
 describe('the replay cache', () => {
   it('can live elsewhere (Redis): the verifier awaits it, and keeps each id for twice the iat window', async () => {
-    const kept: [string, number][] = [];
-    const verifier = createDpopVerifier({ iatWindow: 30, replays: { remember: async (id, ms) => kept.push([id, ms]) === 1 } });
-    await check(verifier, await proof({ jti: 'one' }));
-    expect(kept).toEqual([[expect.stringMatching(/^[\w-]{43}\.one$/), 60_000]]);
+    const kept: [string, number, Quota[]][] = [];
+    const verifier = createDpopVerifier({
+      iatWindow: 30,
+      replays: { remember: async (id, ms, quotas) => (kept.push([id, ms, quotas]) === 1 ? 'recorded' : 'replay') },
+    });
+    await check(verifier, await proof({ jti: 'one' }), { address: '192.0.2.1' });
+    expect(kept).toEqual([
+      [
+        expect.stringMatching(/^[\w-]{43}\.one$/),
+        60_000,
+        [
+          { key: expect.stringMatching(/^k:[\w-]{43}$/), limit: 2000 },
+          { key: 'a:192.0.2.1', limit: 5000 },
+        ],
+      ],
+    ]);
     expect((await refusal(check(verifier, await proof({ jti: 'two' })))).message).toMatch(/jti already used/);
+  });
+
+  it('records an id only on spend(), after inspect() checked everything else', async () => {
+    const verifier = createDpopVerifier();
+    const dpop = await proof();
+    const inspected = await verifier.inspect({ proof: dpop, method: 'POST', url: URL_ });
+    await verifier.inspect({ proof: dpop, method: 'POST', url: URL_ }); // not recorded yet: no replay
+    await inspected.spend();
+    expect((await refusal(inspected.spend())).message).toMatch(/jti already used/);
+    expect((await refusal(check(verifier, dpop))).message).toMatch(/jti already used/);
   });
 
   it('forgets an id once no proof with it could pass the iat check, and refuses rather than overflows', async () => {

@@ -1,13 +1,19 @@
 // The reference server is meant to be copied, so each point of the review (issue 12 §3) has
 // its test here: the recorder, the test controls, secrets, login throttling and hashing,
 // re-login, the absolute lifetime, CSRF binding, cookie prefixes and Secure, and CORS (issue 13).
-import { request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RECORDED_REQUESTS } from '../../demo/server/controls.ts';
-import { signJwt } from '../../demo/server/index.ts';
+import { fingerprint, signJwt } from '../../demo/server/index.ts';
 import { Users } from '../../demo/server/users.ts';
 import { alice, Client, setCookies, tempDatabase, useServer, withServer } from './http.ts';
 
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const db = tempDatabase();
 const server = useServer({ db, controls: true, users: { alice: 'wonderland', dave: 'dave-password' } });
 
@@ -45,9 +51,104 @@ describe('the request recorder', () => {
     expect(requests.at(-1)!.path).toBe(`/api/n${RECORDED_REQUESTS + 19}`);
     expect(requests[0]!.path).toBe('/api/n20');
   });
+
+  it('finding 10: keeps the DPoP header only as a fingerprint', async () => {
+    const proof = 'eyJ0eXAiOiJkcG9wK2p3dCJ9.eyJqdGkiOiJ4In0.c2lnbmF0dXJl';
+    await new Client(server.url).get('/api/me', { headers: { dpop: proof } });
+    const recorded = server.control.stats().requests.at(-1)!;
+    expect(recorded.headers.dpop).toBe(fingerprint(proof));
+    expect(JSON.stringify(recorded)).not.toContain(proof);
+  });
 });
 
+/**
+ * A reverse proxy on this host in front of `target`, as nginx is often set up: it rewrites Host to
+ * the upstream's (nginx's default) and adds the forwarding headers given. Closed afterwards.
+ */
+async function withSameHostProxy(target: string, forwarding: Record<string, string>, test: (url: string) => Promise<void>): Promise<void> {
+  const upstream = new URL(target);
+  const proxy = createServer((incoming, answer) => {
+    const headers = { ...incoming.headers, host: upstream.host, ...forwarding };
+    const outgoing = request({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers }, (res) => {
+      answer.writeHead(res.statusCode ?? 502, res.headers);
+      res.pipe(answer);
+    });
+    incoming.pipe(outgoing);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    await test(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((resolve) => proxy.close(resolve));
+  }
+}
+
+/**
+ * demo/server/main.ts in a process of its own (its own process group, stopped as a whole), with
+ * `env` added, on a free port and a throwaway database; `test` gets the URL it prints.
+ */
+async function withDemoServer(env: Record<string, string>, test: (url: string) => Promise<void>): Promise<void> {
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['demo/server/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, DEMO_CONTROLS: '', ...env, PORT: '0', DEMO_DB: `${db.file}-demo` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /tokenward OIDC demo: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      void exited.then(() => reject(new Error(`demo/server/main.ts exited before it was ready:\n${output}`)));
+    });
+    await test(url);
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  }
+}
+
 describe('the test controls', () => {
+  it('finding 10: are off in demo/server/main.ts unless DEMO_CONTROLS=1, which `npm run demo` sets', async () => {
+    await withDemoServer({}, async (url) => {
+      expect((await fetch(`${url}/__test__/stats`)).status).toBe(404);
+    });
+    await withDemoServer({ DEMO_CONTROLS: '1' }, async (url) => {
+      expect((await fetch(`${url}/__test__/stats`)).status).toBe(200);
+    });
+    const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.demo).toMatch(/(^| )DEMO_CONTROLS=1 /);
+  });
+
+  it('finding 10: refuse a request that came through a proxy on this host, whatever Host it sends', async () => {
+    for (const forwarding of [
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { via: '1.1 proxy' },
+      { 'x-real-ip': '203.0.113.7' },
+    ] as Record<string, string>[]) {
+      await withSameHostProxy(server.url, forwarding, async (proxy) => {
+        expect((await fetch(`${proxy}/__test__/stats`)).status, JSON.stringify(forwarding)).toBe(403);
+        expect((await fetch(`${proxy}/__test__/reset`, { method: 'POST' })).status, JSON.stringify(forwarding)).toBe(403);
+      });
+    }
+    expect((await fetch(`${server.url}/__test__/stats`)).status).toBe(200);
+  });
+
+  it('finding 10: refuse a browser request from another site (a form posted to /__test__/reset)', async () => {
+    const reset = (headers: Record<string, string>) => fetch(`${server.url}/__test__/reset`, { method: 'POST', headers }).then((res) => res.status);
+    expect(await reset({ 'sec-fetch-site': 'cross-site' })).toBe(403);
+    expect(await reset({ 'sec-fetch-site': 'same-site' })).toBe(403);
+    expect(await reset({ origin: 'http://evil.example' })).toBe(403);
+    expect(await reset({ 'sec-fetch-site': 'same-origin', origin: server.url })).toBe(200);
+  });
+
   it('refuse a request whose Host is not a loopback name (DNS rebinding)', async () => {
     const stats = `${server.url}/__test__/stats`;
     expect(await getWithHost(stats, 'attacker.example')).toBe(403);

@@ -3,6 +3,7 @@
 // Also the server and temporary-database set-up the test files share.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -223,4 +224,44 @@ export async function until(condition: () => boolean, timeoutMs = 5000): Promise
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Sends JSON POSTs that reach the server together, whatever the client's connection pool does:
+ * every request goes out on its own connection but its last byte, and once all are connected
+ * and written, the last bytes go out in one go (a "last-byte sync"). Resolves with the statuses
+ * in the order given.
+ */
+export async function burst(baseUrl: string, requests: { path: string; json: unknown; headers?: Record<string, string> }[]): Promise<number[]> {
+  const { port } = new URL(baseUrl);
+  const sockets = await Promise.all(
+    requests.map(
+      ({ path, json, headers = {} }) =>
+        new Promise<{ socket: Socket; last: string; status: Promise<number> }>((resolve, reject) => {
+          const body = JSON.stringify(json);
+          const head = Object.entries({
+            ...headers,
+            host: `127.0.0.1:${port}`,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            connection: 'close',
+          })
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('');
+          const socket = connect(Number(port), '127.0.0.1');
+          let answer = '';
+          const status = new Promise<number>((done, fail) => {
+            socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+            socket.once('end', () => done(Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0)));
+            socket.once('error', fail);
+          });
+          socket.once('error', reject);
+          socket.once('connect', () =>
+            socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n${body.slice(0, -1)}`, () => resolve({ socket, last: body.slice(-1), status })),
+          );
+        }),
+    ),
+  );
+  for (const { socket, last } of sockets) socket.write(last);
+  return Promise.all(sockets.map(({ status }) => status));
 }

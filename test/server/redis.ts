@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { ReferenceServerOptions } from '../../demo/server/index.ts';
+import { connectRedis } from '../../demo/server/redis/client.ts';
 
 export interface RedisServer {
   url: string;
@@ -51,4 +54,27 @@ export async function startRedis(): Promise<RedisServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The two stores a reference server runs on, for `describe.each`: SQLite, and a redis-server of
+ * this test file's own (started before its first test, stopped after its last). Each call of a
+ * store's options starts it empty: a Redis is flushed, so no test sees another's throttle or proofs.
+ */
+export function useStores(): [string, () => Promise<ReferenceServerOptions>][] {
+  let redis: RedisServer | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+  const emptyRedis = async (): Promise<ReferenceServerOptions> => {
+    const client = await connectRedis(redis!.url);
+    await client.flushAll();
+    await client.close();
+    return { redisUrl: redis!.url };
+  };
+  return [
+    ['SQLite', async () => ({})],
+    ['Redis', emptyRedis],
+  ];
 }

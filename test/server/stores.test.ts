@@ -190,16 +190,23 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
       expect((await b.sessions.sessionsOf('alice')).map((s) => s.device)).toEqual(['d3']);
     }));
 
-  it('counts login failures per key within the window, and forgets them when cleared', () =>
+  it('counts login attempts per key within the window: all keys or none, room again when the oldest leaves or one is withdrawn', () =>
     twoProcesses({}, async (a) => {
       const now = Date.now();
-      await a.loginFailures.add(['u:alice', 'a:1'], now - 2000, 10_000);
-      await a.loginFailures.add(['u:alice'], now, 10_000);
-      expect(await a.loginFailures.since('u:alice', now - 10_000)).toEqual([now - 2000, now]);
-      expect(await a.loginFailures.since('u:alice', now - 1000)).toEqual([now]);
-      expect(await a.loginFailures.since('a:1', now - 10_000)).toEqual([now - 2000]);
-      await a.loginFailures.clear('u:alice');
-      expect(await a.loginFailures.since('u:alice', 0)).toEqual([]);
+      const keys = (user: number) => [
+        { key: 'u:alice', limit: user },
+        { key: 'a:1', limit: 3 },
+      ];
+      expect(await a.loginAttempts.begin(keys(2), 'one', now - 2000, 10_000)).toBe(0);
+      expect(await a.loginAttempts.begin(keys(2), 'two', now, 10_000)).toBe(0);
+      // alice is full: the oldest of her attempts leaves the window 8 s from now; nothing is recorded.
+      expect(await a.loginAttempts.begin(keys(2), 'three', now, 10_000)).toBe(8000);
+      expect(await a.loginAttempts.begin([{ key: 'a:1', limit: 3 }], 'four', now, 10_000)).toBe(0);
+      expect(await a.loginAttempts.begin([{ key: 'a:1', limit: 3 }], 'five', now, 10_000)).toBe(8000);
+      await a.loginAttempts.withdraw(['u:alice', 'a:1'], 'two');
+      expect(await a.loginAttempts.begin(keys(2), 'six', now, 10_000)).toBe(0);
+      // Past the window, the first attempt no longer counts.
+      expect(await a.loginAttempts.begin(keys(2), 'seven', now + 8001, 10_000)).toBe(0);
     }));
 });
 
@@ -213,9 +220,9 @@ describe('Redis stores only', () => {
       await save(stores, sid, session('alice', 'd1'));
       const first = await stores.refreshTokens.startFamily('alice');
       const second = await stores.refreshTokens.rotate(first.token);
-      await stores.loginFailures.add(['u:alice'], Date.now(), 10_000);
+      await stores.loginAttempts.begin([{ key: 'u:alice', limit: 5 }], 'attempt', Date.now(), 10_000);
       const keys = await raw.keys(`${prefix}*`);
-      expect(keys.length).toBeGreaterThanOrEqual(7); // session, its user index, family, its user index, two tokens, a failure log
+      expect(keys.length).toBeGreaterThanOrEqual(7); // session, its user index, family, its user index, two tokens, an attempt log
       for (const key of keys) expect(await raw.pTTL(key), key).toBeGreaterThan(0);
       const dump = JSON.stringify(await Promise.all(keys.map((key) => raw.dump(key))));
       for (const secret of [sid, first.token, second.ok ? second.issued.token : 'x']) {
@@ -231,8 +238,9 @@ describe('Redis stores only', () => {
     const open = BACKENDS[1]![1]();
     const [a, b] = [await open(), await open()];
     try {
-      await a.loginFailures.add(['u:alice'], Date.now(), 10_000);
-      expect(await b.loginFailures.since('u:alice', 0)).toHaveLength(1);
+      const alice = [{ key: 'u:alice', limit: 1 }];
+      expect(await a.loginAttempts.begin(alice, 'in a', Date.now(), 10_000)).toBe(0);
+      expect(await b.loginAttempts.begin(alice, 'in b', Date.now(), 10_000)).toBeGreaterThan(0);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

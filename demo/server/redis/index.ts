@@ -3,7 +3,7 @@
 // one key prefix.
 import type { Stores, StoreSettings } from '../store-types.ts';
 import { connectRedis } from './client.ts';
-import { RedisFailureLog } from './login-failures.ts';
+import { RedisAttemptLog } from './login-attempts.ts';
 import { RedisProofIdLog } from './proof-ids.ts';
 import { RedisRefreshTokens } from './refresh-tokens.ts';
 import { RedisSessionStore } from './session-store.ts';
@@ -13,7 +13,7 @@ export async function openRedisStores(url: string, settings: StoreSettings, pref
   return {
     sessions: new RedisSessionStore(redis, prefix, settings),
     refreshTokens: new RedisRefreshTokens(redis, prefix, settings),
-    loginFailures: new RedisFailureLog(redis, prefix),
+    loginAttempts: new RedisAttemptLog(redis, prefix),
     proofIds: new RedisProofIdLog(redis, prefix),
     close: async () => void (await redis.close()),
   };

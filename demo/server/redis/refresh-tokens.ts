@@ -1,8 +1,9 @@
 // Refresh-token families in Redis: the same rules as the SQLite store (refresh-tokens.ts),
 // for several processes. Keys (under the prefix):
 //   t:<sha256 of token>  hash {family, expires, used}   expires at the token's expiry
-//   f:<family id>        hash {user, created, revoked, reason, jkt}   expires at the absolute end
-//                        (jkt: the DPoP key thumbprint of a bound family, absent when unbound)
+//   f:<family id>        hash {user, created, revoked, reason, jkt, idle}   expires at the absolute end
+//                        (jkt: the DPoP key thumbprint of a bound family, absent when unbound;
+//                        idle: the newest token's expiry, past which the family is idle-expired)
 //   uf:<user>            set of the user's family ids (for sign out everywhere)
 // Rotation is one Lua script: it checks the presented token, marks it used and stores its
 // successor with nothing in between, so two processes rotating the same token at the same
@@ -23,7 +24,7 @@ import { ADD_TO_SET, LuaScript, type Redis } from './client.ts';
 
 // KEYS: family, token, user's families. ARGV: user, now, token expiry, family end, family id, jkt ('' for none).
 const START = new LuaScript(`${ADD_TO_SET}
-  redis.call('HSET', KEYS[1], 'user', ARGV[1], 'created', ARGV[2])
+  redis.call('HSET', KEYS[1], 'user', ARGV[1], 'created', ARGV[2], 'idle', ARGV[3])
   if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'jkt', ARGV[6]) end
   redis.call('PEXPIREAT', KEYS[1], ARGV[4])
   redis.call('HSET', KEYS[2], 'family', ARGV[5], 'expires', ARGV[3])
@@ -51,6 +52,7 @@ const ROTATE = new LuaScript(`
   local expires = math.min(now + tonumber(ARGV[3]), tonumber(f[2]) + tonumber(ARGV[4]))
   local next = ARGV[6] .. 't:' .. ARGV[2]
   redis.call('HSET', next, 'family', t[1], 'expires', expires)
+  redis.call('HSET', fkey, 'idle', expires)
   redis.call('PEXPIREAT', next, expires)
   return {'rotated', t[1], f[1], f[2], tostring(expires), f[4] or ''}
 `);
@@ -165,8 +167,10 @@ export class RedisRefreshTokens implements RefreshTokenStore {
   }
 
   async familyEnd(familyId: string): Promise<number | null> {
-    const [created, revoked] = await this.redis.hmGet(this.key('f', familyId), ['created', 'revoked']);
+    const [created, revoked, idle] = await this.redis.hmGet(this.key('f', familyId), ['created', 'revoked', 'idle']);
+    const now = Date.now();
     const end = created && !revoked ? Number(created) + this.settings.absoluteMs : 0;
-    return end > Date.now() ? end : null;
+    // A family written before the idle field existed has none: its absolute end alone decides.
+    return end > now && (idle === null || Number(idle) > now) ? end : null;
   }
 }

@@ -10,7 +10,7 @@ import { exposeCsrf } from '../csrf.ts';
 import { issueAccessToken, verifyJwt } from '../jwt.ts';
 import { isFamilyActive, type IssuedRefreshToken } from '../refresh-tokens.ts';
 import { answerApi, beginLogin, beginRefresh, invalidGrant, logout, refreshDelayPassed } from './common.ts';
-import { optionalProofKey, presentedToken, provenKey, type PresentedToken } from './dpop.ts';
+import { optionalProof, presentedToken, provenKey, spendProof, type PresentedToken } from './dpop.ts';
 
 /**
  * The access token is bound to the family's key; an unbound family's to the key of the proof
@@ -38,7 +38,7 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
   const router = express.Router();
 
   router.post('/login', async (req, res) => {
-    const login = await beginLogin(ctx, req, res, () => optionalProofKey(ctx, req, res));
+    const login = await beginLogin(ctx, req, res, () => optionalProof(ctx, req, res));
     if (!login) return;
     const refresh = await ctx.refreshTokens.startFamily(login.user, login.jkt);
     req.session.familyId = refresh.familyId;
@@ -54,14 +54,18 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     const token = fromCookie ? cookie : typeof bodyToken === 'string' ? bodyToken : '';
     if (!token) return invalidGrant(res);
 
-    const proofKey = await optionalProofKey(ctx, req, res);
-    if (proofKey === undefined) return; // a bad proof, or one without the current nonce: 400
+    const proof = await optionalProof(ctx, req, res);
+    if (proof === undefined) return; // a bad proof, or one without the current nonce: 400
+    const proofKey = proof?.jkt ?? null;
     const family = await ctx.refreshTokens.familyOf(token);
     const bound = family ? await ctx.refreshTokens.familyKey(family) : null;
     // A bound family's token without a proof by its key is refused before anything changes: not
     // counted as reuse, not rotated, the cookie kept. Reuse detection kills the family, so a
     // thief holding the token but not the key could otherwise sign the victim out at will.
     if (bound && bound !== proofKey) return invalidGrant(res);
+    // The proof's id is recorded only for a token of a live family: made-up tokens take no room.
+    const live = family !== undefined && (await ctx.refreshTokens.familyEnd(family)) !== null;
+    if (proof && live && !(await spendProof(ctx, res, proof))) return;
 
     // Rotation happens when the response is sent, after any delay: a client that
     // disappears before it leaves its old token valid.

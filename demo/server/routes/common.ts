@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import { csrfCookieOptions, csrfHeaderAbsentOrMatches, csrfHeaderMatches, rejectCsrf, rotateCsrf } from '../csrf.ts';
 import { isSecure, namesFor, refreshCookieOptions, sessionCookieOptions, type ServerContext } from '../context.ts';
+import type { CheckedProof } from '../dpop.ts';
 import type { RevokeReason } from '../refresh-tokens.ts';
-import { logoutProofKey } from './dpop.ts';
+import { logoutProofKey, spendProof } from './dpop.ts';
 import { deviceLabel } from './user-agent.ts';
 
 export function invalidGrant(res: Response): void {
@@ -13,28 +14,34 @@ export function invalidGrant(res: Response): void {
 }
 
 /**
- * The user named by a JSON {username, password} body, or null once an error was sent.
- * Throttled per user name and per client address (req.ip: trust proxy aware).
+ * A password check through the login throttle, per user name and per client address (req.ip:
+ * trust proxy aware): the user name if the password is right; null if wrong; undefined once
+ * the 429 was sent (the password was not checked). Login and the password change both use it,
+ * so neither is a way around the other's limit.
  */
+export async function throttledPasswordCheck(
+  ctx: ServerContext,
+  req: Request,
+  res: Response,
+  username: string,
+  password: string,
+): Promise<string | null | undefined> {
+  const result = await ctx.loginLimiter.attempt(username, req.ip ?? '', () => ctx.users.verify(username, password));
+  if (typeof result === 'string' || result === null) return result;
+  res.status(429).set('Retry-After', String(result.retryAfter)).json({ error: 'rate_limited' });
+  return undefined;
+}
+
+/** The user named by a JSON {username, password} body, or null once an error was sent. */
 async function checkCredentials(ctx: ServerContext, req: Request, res: Response): Promise<string | null> {
   const { username, password } = (req.body ?? {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string') {
     res.status(400).json({ error: 'invalid_request' });
     return null;
   }
-  const address = req.ip ?? '';
-  const wait = await ctx.loginLimiter.retryAfter(username, address);
-  if (wait > 0) {
-    res.status(429).set('Retry-After', String(wait)).json({ error: 'rate_limited' });
-    return null;
-  }
-  const user = await ctx.users.verify(username, password);
-  if (user) await ctx.loginLimiter.succeeded(user);
-  else {
-    await ctx.loginLimiter.failed(username, address);
-    res.status(401).json({ error: 'invalid_credentials' });
-  }
-  return user;
+  const user = await throttledPasswordCheck(ctx, req, res, username, password);
+  if (user === null) res.status(401).json({ error: 'invalid_credentials' });
+  return user ?? null;
 }
 
 /**
@@ -79,23 +86,26 @@ function regenerateSession(req: Request): Promise<void> {
  * The part of a login both modes share: the user named by valid credentials, now
  * in a brand-new session, with the key of the request's DPoP proof (bearer mode's
  * `prove`, checked before the credentials: a nonce challenge must not count as a
- * failed login); or null once an error was sent. Each mode then adds its own credential.
+ * failed login; but its id is recorded only after them, so that a proof with wrong
+ * credentials takes no room in the store of used proofs); or null once an error was
+ * sent. Each mode then adds its own credential.
  */
 export async function beginLogin(
   ctx: ServerContext,
   req: Request,
   res: Response,
-  prove: () => Promise<string | null | undefined> = async () => null,
+  prove: () => Promise<CheckedProof | null | undefined> = async () => null,
 ): Promise<{ user: string; jkt: string | null } | null> {
   ctx.controls.count('loginCalls');
   if (!csrfHeaderAbsentOrMatches(ctx, req)) {
     rejectCsrf(res);
     return null;
   }
-  const jkt = await prove();
-  if (jkt === undefined) return null;
+  const proof = await prove();
+  if (proof === undefined) return null;
   const user = await checkCredentials(ctx, req, res);
-  if (!user) return null;
+  if (!user || (proof && !(await spendProof(ctx, res, proof)))) return null;
+  const jkt = proof?.jkt ?? null;
   // A new login in this browser replaces its previous one: that one's refresh family dies too.
   for (const family of await familiesOf(ctx, req, async () => jkt)) await ctx.refreshTokens.revokeFamily(family, 'relogin');
   await regenerateSession(req); // new session id: defeats session fixation

@@ -9,7 +9,7 @@ import type { SessionData } from 'express-session';
 import { namesFor, type ServerContext } from '../context.ts';
 import { csrfHeaderMatches, exposeCsrf, rejectCsrf } from '../csrf.ts';
 import { verifyJwt } from '../jwt.ts';
-import { revokeSessionData, signOutHere } from './common.ts';
+import { revokeSessionData, signOutHere, throttledPasswordCheck } from './common.ts';
 import { presentedToken, provenKey } from './dpop.ts';
 
 /** The session this request's cookie names, read straight from the store: no touch, no write. */
@@ -122,7 +122,9 @@ export function deviceRoutes(ctx: ServerContext): Router {
       return void res.status(400).json({ error: 'invalid_request' });
     }
     const user = req.session.user;
-    if (!(await ctx.users.verify(user, current))) return void res.status(403).json({ error: 'invalid_credentials' });
+    const verified = await throttledPasswordCheck(ctx, req, res, user, current);
+    if (verified === undefined) return; // 429: too many wrong passwords for this user or address
+    if (verified === null) return void res.status(403).json({ error: 'invalid_credentials' });
     await ctx.users.setPassword(user, next);
     // Whoever knew the old password is signed out everywhere but here.
     await revokeOthers(ctx, user, req.session, 'password');

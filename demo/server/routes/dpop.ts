@@ -3,7 +3,7 @@
 // which requests need one, and what a binding decides, is said where the routes use these.
 import type { NextFunction, Request, Response } from 'express';
 import type { ServerContext } from '../context.ts';
-import { DpopError, dpopRefusal, type ProofCheck } from '../dpop.ts';
+import { DpopError, dpopRefusal, type CheckedProof, type ProofCheck } from '../dpop.ts';
 
 /** The access token a request presents in `Authorization`, and under which scheme. */
 export interface PresentedToken {
@@ -24,14 +24,31 @@ function requestUrl(req: Request): string {
   return `${req.protocol}://${req.host}${req.originalUrl}`;
 }
 
-/** The proof key's thumbprint, or why the proof is refused. */
-async function checkProof(ctx: ServerContext, req: Request, more: Partial<ProofCheck>): Promise<string | DpopError> {
+/** What `work` resolves with, or the DpopError it rejects with. */
+async function orRefusal<T>(work: () => Promise<T>): Promise<T | DpopError> {
   try {
-    return await ctx.dpop.verify({ proof: req.headers.dpop, method: req.method, url: requestUrl(req), ...more });
+    return await work();
   } catch (error) {
     if (error instanceof DpopError) return error;
     throw error;
   }
+}
+
+/** What this request's proof must match; its id counts against the client address's share of the store (req.ip: trust proxy aware). */
+function proofCheck(req: Request, more: Partial<ProofCheck>): ProofCheck {
+  return { proof: req.headers.dpop, method: req.method, url: requestUrl(req), address: req.ip ?? '', ...more };
+}
+
+/** The proof key's thumbprint, its id now recorded, or why the proof is refused. */
+function checkProof(ctx: ServerContext, req: Request, more: Partial<ProofCheck>): Promise<string | DpopError> {
+  return orRefusal(() => ctx.dpop.verify(proofCheck(req, more)));
+}
+
+/** Answers a refusal, as RFC 9449 says for where it happened. */
+function refuse(ctx: ServerContext, res: Response, error: DpopError, at: 'token' | 'resource'): void {
+  if (error.code === 'use_dpop_nonce') ctx.controls.count('nonceChallenges');
+  const { status, headers, body } = dpopRefusal(error, at);
+  res.status(status).set(headers).send(body);
 }
 
 /** Every /auth and /api answer carries the current nonce while nonces are on, so that any response can update a client. */
@@ -57,15 +74,29 @@ export async function provenKey(
 ): Promise<string | undefined> {
   const key = await checkProof(ctx, req, more);
   if (typeof key === 'string') return key;
-  if (key.code === 'use_dpop_nonce') ctx.controls.count('nonceChallenges');
-  const { status, headers, body } = dpopRefusal(key, at);
-  res.status(status).set(headers).send(body);
+  refuse(ctx, res, key, at);
   return undefined;
 }
 
-/** Login and refresh: a client that sends a proof asks for DPoP, one that sends none does not (null). */
-export async function optionalProofKey(ctx: ServerContext, req: Request, res: Response): Promise<string | null | undefined> {
-  return req.headers.dpop === undefined ? null : provenKey(ctx, req, res, 'token');
+/**
+ * Login and refresh: a client that sends a proof asks for DPoP, one that sends none does not (null);
+ * undefined once a refusal (400) was answered. The proof's id is not recorded yet: the route spends
+ * it (spendProof) once the credentials or the refresh token check out.
+ */
+export async function optionalProof(ctx: ServerContext, req: Request, res: Response): Promise<CheckedProof | null | undefined> {
+  if (req.headers.dpop === undefined) return null;
+  const proof = await orRefusal(() => ctx.dpop.inspect(proofCheck(req, {})));
+  if (!(proof instanceof DpopError)) return proof;
+  refuse(ctx, res, proof, 'token');
+  return undefined;
+}
+
+/** Records the id of a proof from optionalProof; false once a refusal (400: a replay, or no room) was answered. */
+export async function spendProof(ctx: ServerContext, res: Response, proof: CheckedProof): Promise<boolean> {
+  const spent = await orRefusal(() => proof.spend());
+  if (!(spent instanceof DpopError)) return true;
+  refuse(ctx, res, spent, 'token');
+  return false;
 }
 
 /**
