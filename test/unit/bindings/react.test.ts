@@ -5,7 +5,7 @@ import { act, createElement as h, StrictMode, type ReactNode } from 'react';
 import { createRoot, hydrateRoot, type Root } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SessionProvider, useAccessToken, useSession, useSessionClient } from '../../../src/react/index.js';
+import { SessionProvider, useAccessToken, useLeaveOnLogout, useSession, useSessionClient } from '../../../src/react/index.js';
 import type { Session } from '../../../src/index.js';
 import { createCountedSession, tokenResponseFor, type CountedSession } from './real-session.js';
 
@@ -156,14 +156,19 @@ describe('React bindings', () => {
     expect(shownToken()).toBe(second.access_token);
   });
 
-  it('say what is missing when there is no SessionProvider', async () => {
+  it.each([
+    ['useSession()', useSession],
+    ['useAccessToken()', useAccessToken],
+    ['useSessionClient()', useSessionClient],
+    ['useLeaveOnLogout()', () => useLeaveOnLogout(() => undefined)],
+  ])('say what is missing in the browser when there is no SessionProvider, naming %s', async (name, hook) => {
     counted = createCountedSession();
     function Orphan() {
-      useSession();
+      hook();
       return null;
     }
     container = document.createElement('div');
     root = createRoot(container);
-    await expect(act(async () => root?.render(h(Orphan)))).rejects.toThrow(/needs a <SessionProvider/);
+    await expect(act(async () => root?.render(h(Orphan)))).rejects.toThrow(`tokenward/react: ${name} needs a <SessionProvider session={...}> above it`);
   });
 });
