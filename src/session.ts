@@ -169,8 +169,11 @@ class TokenwardSession implements Session<unknown> {
       recover: (sentVersion) => this.#recover(sentVersion),
       send,
     });
-    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
-    this.http = ky.create({ fetch: this.fetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } });
+    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors; a request that got no answer it may retry.
+    this.http = ky.create({
+      fetch: this.fetch,
+      retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError && error.code !== 'network' ? false : undefined) },
+    });
     // A tab that slept, was frozen or came back from the bfcache may have missed messages.
     onWake(() => void this.#resync().then(() => this.#scheduler.check()), this.#lifetime.signal);
     // The opt-in parts: the session check (server-side invalidation) and the idle timeout.

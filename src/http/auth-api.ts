@@ -94,7 +94,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
 }
 
 /** What to check when a request got no answer: the browser hides whether CORS or mixed content blocked it. */
-function unanswered(url: URL): string {
+export function unanswered(url: URL): string {
   const page = globalThis.location;
   if (page?.protocol === 'https:' && url.protocol === 'http:') return 'an http: URL from an https: page is blocked (mixed content)';
   return page && url.origin !== page.origin
