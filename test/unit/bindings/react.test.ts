@@ -156,6 +156,29 @@ describe('React bindings', () => {
     expect(shownToken()).toBe(second.access_token);
   });
 
+  it('useLeaveOnLogout: leaves without a reason when signed out on arrival, once with the reason when the session ends, and again after a new sign-in', async () => {
+    counted = createCountedSession();
+    const { session } = counted;
+    const left: Array<string | undefined> = [];
+    function Guarded() {
+      useLeaveOnLogout((reason) => left.push(reason));
+      return null;
+    }
+    await render(h(StrictMode, null, withSession(session, h(Guarded))));
+    await settle(() => session.ready);
+    expect(left).toEqual([undefined]);
+
+    left.length = 0;
+    await settle(() => session.setTokens(tokenResponseFor('alice')));
+    await settle(() => session.logout());
+    // The state turned unauthenticated before the logout event: the hook waited for the reason.
+    expect(left).toEqual(['user']);
+
+    await settle(() => session.setTokens(tokenResponseFor('alice')));
+    await settle(() => session.logout());
+    expect(left).toEqual(['user', 'user']);
+  });
+
   it.each([
     ['useSession()', useSession],
     ['useAccessToken()', useAccessToken],
