@@ -141,8 +141,11 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const session: Session<unknown> = {
     ready: restore(),
     fetch: authFetch,
-    // ky would retry our own verdicts (redirect_refused, disposed...) like network errors.
-    http: ky.create({ fetch: authFetch, retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError ? false : undefined) } }),
+    // ky would retry our own verdicts (redirect_refused, disposed...); a request that got no answer it may retry.
+    http: ky.create({
+      fetch: authFetch,
+      retry: { shouldRetry: ({ error }) => (error instanceof TokenwardError && error.code !== 'network' ? false : undefined) },
+    }),
     // Every method works taken off the object: `const { login, http } = useSessionClient()`.
     getState: state.get,
     subscribe: state.subscribe,

@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
 import { csrfSource, type CsrfSource } from '../http/csrf.js';
 import { refuseRedirect } from '../http/redirect.js';
+import { unanswered } from '../http/unanswered.js';
 
 export interface AuthApiOptions {
   readonly baseUrl: string | undefined;
@@ -85,15 +86,6 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     refresh: ({ refreshToken }, signal, key) => tokensFrom('refresh', tokenBody(refreshToken), key, signal),
     logout: async (tokens, key) => void (await post('logout', tokenBody(tokens?.refreshToken ?? null), key)),
   };
-}
-
-/** What to check when a request got no answer: the browser hides whether CORS or mixed content blocked it. */
-function unanswered(url: URL): string {
-  const page = globalThis.location;
-  if (page?.protocol === 'https:' && url.protocol === 'http:') return 'an http: URL from an https: page is blocked (mixed content)';
-  return page && url.origin !== page.origin
-    ? `offline, or ${url.origin} does not let ${page.origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`
-    : 'offline, or the server is down';
 }
 
 /**

@@ -1,6 +1,8 @@
+import { TokenwardError } from '../errors.js';
 import type { SessionMode } from '../tokens.js';
 import { isUnsafeMethod, type CsrfSource } from './csrf.js';
 import { refuseRedirect } from './redirect.js';
+import { unanswered } from './unanswered.js';
 
 /** What the authenticated fetch needs from the session. */
 export interface AuthFetchDeps {
@@ -8,7 +10,7 @@ export interface AuthFetchDeps {
   readonly csrf: CsrfSource;
   /** True for baseUrl's origin and the trusted origins: only they see credentials. */
   isTrusted(url: string): boolean;
-  /** The bearer token to send (refreshing first when due), or null without a session. */
+  /** The bearer token to send (refreshing first when due), or null without a session (then the request never leaves). */
   accessToken(): Promise<string | null>;
   /** Increases whenever the session's credentials change. */
   credentialVersion(): number;
@@ -26,12 +28,16 @@ export interface AuthFetchDeps {
  * (bearer mode), credentials included, CSRF header on unsafe methods; on a 401 it refreshes
  * once (shared with every other caller) and retries once. A second 401 goes to the caller.
  * A redirect from a trusted origin is never followed: it rejects with `redirect_refused`.
- * Requests to any other origin pass through untouched. The global fetch is never patched.
+ * In bearer mode a request to a trusted origin without a session rejects with `unauthenticated`
+ * before it leaves (in cookie mode only the server can tell). A request that gets no answer
+ * rejects with `network`, as the SDK's own calls do. Requests to any other origin pass through
+ * untouched. The global fetch is never patched.
  */
 export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
   async function send(request: Request): Promise<{ response: Response; version: number }> {
     const headers = new Headers(request.headers);
     const token = deps.mode === 'bearer' ? await deps.accessToken() : null;
+    if (deps.mode === 'bearer' && !token) throw new TokenwardError('unauthenticated', 'no session to send with this request');
     if (isUnsafeMethod(request.method)) {
       for (const [name, value] of Object.entries(deps.csrf.header())) headers.set(name, value);
     }
@@ -43,15 +49,24 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     return { response, version };
   }
 
-  return async (input, init) => {
-    const request = new Request(input, init);
-    if (!deps.isTrusted(request.url)) return fetch(request);
+  async function authenticated(request: Request): Promise<Response> {
     // Keep an unread copy of the body for the one retry.
     const retry = request.clone();
     const first = await send(request);
     if (first.response.status !== 401 || !(await deps.recover(first.version))) return first.response;
     await first.response.body?.cancel();
     return (await send(retry)).response;
+  }
+
+  return async (input, init) => {
+    const request = new Request(input, init);
+    try {
+      return await (deps.isTrusted(request.url) ? authenticated(request) : fetch(request));
+    } catch (error) {
+      // fetch rejects with a TypeError only when no answer came (offline, CORS, mixed content).
+      if (!(error instanceof TypeError)) throw error;
+      throw new TokenwardError('network', `request failed: ${unanswered(new URL(request.url))}`, { cause: error });
+    }
   };
 }
 

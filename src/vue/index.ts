@@ -31,27 +31,33 @@ export function createTokenwardPlugin(session: Session): TokenwardPlugin {
   };
 }
 
+/** The provided session; errors name the composable the app called. */
+function provided(composable: string): Session {
+  if (!hasInjectionContext()) throw new Error(`tokenward/vue: ${composable} outside setup()`);
+  const session = inject(sessionKey, null);
+  if (!session) throw new Error(`tokenward/vue: ${composable} needs app.use(createTokenwardPlugin(session))`);
+  return session;
+}
+
 /**
  * The provided session, for authenticated requests (`session.http`, `session.fetch`) and actions
  * (`login`, `logout`, `refresh`). Call it in `setup`, like any `inject`.
  */
 export function useSessionClient(): Session {
-  if (!hasInjectionContext()) throw new Error('tokenward/vue: useSessionClient() outside setup()');
-  const session = inject(sessionKey, null);
-  if (!session) throw new Error('tokenward/vue: useSessionClient() needs app.use(createTokenwardPlugin(session))');
-  return session;
+  return provided('useSessionClient()');
 }
 
 /**
  * The current state snapshot as a read-only shallow ref, updated on every change and released
- * with the calling component (or effect scope). `loading` during server rendering. Outside any
- * scope (a router guard, say) nothing would ever release a subscription, so there it warns and
- * hands out the current snapshot only, as vue-query warns about its composables.
+ * with the calling component (or effect scope). `loading` during server rendering, with or
+ * without the plugin there. Outside any scope (a router guard, say) nothing would ever release a
+ * subscription, so there it warns and hands out the current snapshot only, as vue-query warns
+ * about its composables.
  */
 export function useSession(): Readonly<ShallowRef<SessionState>> {
-  const session = useSessionClient();
   // The server has no session to follow, and never unmounts: a subscription there would leak.
-  if (inject(ssrContextKey, null) !== null) return shallowReadonly(shallowRef(SERVER_SNAPSHOT));
+  if (hasInjectionContext() && inject(ssrContextKey, null) !== null) return shallowReadonly(shallowRef(SERVER_SNAPSHOT));
+  const session = provided('useSession()');
   const state = shallowRef(session.getState());
   if (!getCurrentScope()) {
     console.warn('tokenward/vue: useSession() outside a scope does not follow the session');

@@ -120,21 +120,65 @@ describe('13.1 wiring your app to your API', () => {
   });
 });
 
-describe('13.4 bindings that follow the session: Vue with vue-router', () => {
-  /** Waits until the page shows `text`. */
-  const shows = (page: Page, text: string) =>
-    page
-      .locator('#page')
-      .filter({ hasText: new RegExp(`^${text.replace(/[?=/]/g, '\\$&')}$`) })
-      .waitFor({ timeout: 5_000 });
-  const go = (page: Page, path: string) =>
-    page.evaluate((path) => (window as unknown as { twRouter: { push(to: string): Promise<unknown> } }).twRouter.push(path), path);
+describe('27.4 one error story for session.http and session.fetch', () => {
+  /** How `session.http.get(url)` and `session.fetch(url)` end: `TokenwardError <code>: <message>`, `HTTPError <status>`, or `resolved`. */
+  const outcomes = (page: Page, url: string) =>
+    page.evaluate(async (url) => {
+      const { TokenwardError, HTTPError } = window.tokenward;
+      const describe = (error: unknown) =>
+        error instanceof TokenwardError
+          ? `TokenwardError ${error.code}: ${error.message}`
+          : error instanceof HTTPError
+            ? `HTTPError ${error.response.status}`
+            : String(error);
+      const settle = (call: () => Promise<unknown>) => call().then(() => 'resolved', describe);
+      return { http: await settle(() => window.session.http.get(url).json()), fetch: await settle(() => window.session.fetch(url)) };
+    }, url);
 
-  it('guards the protected route, and leaves it with the reason on logout here or in another tab', async () => {
+  it('rejects a signed-out request to the API with unauthenticated, without sending it', async () => {
+    const [page] = await h.newTabs(1);
+    await startSessions([page!]);
+    const expected = 'TokenwardError unauthenticated: no session to send with this request';
+    expect(await outcomes(page!, '/api/me')).toEqual({ http: expected, fetch: expected });
+    expect(h.server.control.stats().apiCalls).toBe(0);
+  });
+
+  it('rejects a request that got no answer with network through http as through fetch, saying what to check', async () => {
+    // A cross-origin API that lets some other site in, not this page: the browser answers a bare TypeError.
+    const api = await startRecorder({ allowOrigin: 'http://elsewhere.example' });
+    try {
+      const [page] = await h.newTabs(1);
+      await startSessions([page!], { baseUrl: api.url, storage: 'memory' });
+      await page!.evaluate(() => window.session.setTokens({ access_token: 'a-token', expires_in: 600 }));
+      const expected = `TokenwardError network: request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`;
+      expect(await outcomes(page!, `${api.url}/api/me`)).toEqual({ http: expected, fetch: expected });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+/** Waits until the router fixture page shows `text`. */
+const shows = (page: Page, text: string) =>
+  page
+    .locator('#page')
+    .filter({ hasText: new RegExp(`^${text.replace(/[?=/]/g, '\\$&')}$`) })
+    .waitFor({ timeout: 5_000 });
+
+// 13.4 for Vue's leaveOnLogout, 27.3 for React's useLeaveOnLogout.
+describe.each([
+  { binding: 'Vue with vue-router and leaveOnLogout', page: 'vue-router.html' },
+  { binding: 'React with useLeaveOnLogout', page: 'react-router.html' },
+])('bindings that follow the session: $binding', ({ page: fixture }) => {
+  const go = (page: Page, path: string) => page.evaluate((path) => (window as unknown as { twGo(to: string): unknown }).twGo(path), path);
+  const tripsToLogin = (page: Page) => page.evaluate(() => (window as unknown as { twLeft: string[] }).twLeft);
+
+  it('guards the protected route, and leaves it once, with the route as next and the reason, on logout here or in another tab', async () => {
     const context = await h.context();
     const [a, b] = await Promise.all([context.newPage(), context.newPage()]);
     const errors = [trackErrors(a), trackErrors(b)];
-    await Promise.all([a.goto(`${h.server.url}/vue-router.html#/private`), b.goto(`${h.server.url}/vue-router.html`)]);
+    await Promise.all([a.goto(`${h.server.url}/${fixture}#/private`), b.goto(`${h.server.url}/${fixture}`)]);
+    // Signed out on arrival: no reason.
     await shows(a, 'login next=/private reason=');
     await a.evaluate(() => window.session.login({ username: 'alice', password: 'wonderland' }));
     await waitForState(b, 'authenticated');
@@ -146,6 +190,9 @@ describe('13.4 bindings that follow the session: Vue with vue-router', () => {
     await b.evaluate(() => window.session.logout());
     await shows(b, 'login next=/private reason=user');
     await shows(a, 'login next=/private reason=other-tab');
+    // Once per visit of the protected route: `next` is never the login page.
+    expect(await tripsToLogin(a)).toEqual(['next=/private reason=', 'next=/private reason=other-tab']);
+    expect(await tripsToLogin(b)).toEqual(['next=/private reason=user']);
     for (const list of errors) expect(list).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 // The React binding's types as a component author meets them.
 import type { ReactElement } from 'react';
 import { describe, expectTypeOf, it } from 'vitest';
-import { SessionProvider, useAccessToken, useSession, useSessionClient, type SessionProviderProps } from '../../src/react/index.js';
-import type { Session, SessionState } from '../../src/index.js';
+import { SessionProvider, useAccessToken, useLeaveOnLogout, useSession, useSessionClient, type SessionProviderProps } from '../../src/react/index.js';
+import type { LogoutReason, Session, SessionState } from '../../src/index.js';
 
 describe('tokenward/react', () => {
   it('hooks return the session, its state and the token', () => {
@@ -18,5 +18,10 @@ describe('tokenward/react', () => {
     expectTypeOf<SessionProviderProps['session']>().toEqualTypeOf<Session>();
     // @ts-expect-error: the provider never creates a session, so it needs one
     SessionProvider({});
+  });
+
+  it('useLeaveOnLogout takes the navigation, called with the logout reason or none', () => {
+    expectTypeOf(useLeaveOnLogout).parameters.toEqualTypeOf<[leave: (reason?: LogoutReason) => void]>();
+    expectTypeOf(useLeaveOnLogout).returns.toBeVoid();
   });
 });

@@ -41,7 +41,7 @@ function fail(message: string): never {
   throw error;
 }
 
-function findChromium(): string {
+export function findChromium(): string {
   const fromEnv = process.env.CHROME_PATH;
   if (fromEnv) {
     // An explicit choice that does not work is a mistake to report, not to paper over.

@@ -5,7 +5,7 @@ import { act, createElement as h, StrictMode, type ReactNode } from 'react';
 import { createRoot, hydrateRoot, type Root } from 'react-dom/client';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SessionProvider, useAccessToken, useSession, useSessionClient } from '../../../src/react/index.js';
+import { SessionProvider, useAccessToken, useLeaveOnLogout, useSession, useSessionClient } from '../../../src/react/index.js';
 import type { Session } from '../../../src/index.js';
 import { createCountedSession, tokenResponseFor, type CountedSession } from './real-session.js';
 
@@ -156,14 +156,42 @@ describe('React bindings', () => {
     expect(shownToken()).toBe(second.access_token);
   });
 
-  it('say what is missing when there is no SessionProvider', async () => {
+  it('useLeaveOnLogout: leaves without a reason when signed out on arrival, once with the reason when the session ends, and again after a new sign-in', async () => {
+    counted = createCountedSession();
+    const { session } = counted;
+    const left: Array<string | undefined> = [];
+    function Guarded() {
+      useLeaveOnLogout((reason) => left.push(reason));
+      return null;
+    }
+    await render(h(StrictMode, null, withSession(session, h(Guarded))));
+    await settle(() => session.ready);
+    expect(left).toEqual([undefined]);
+
+    left.length = 0;
+    await settle(() => session.setTokens(tokenResponseFor('alice')));
+    await settle(() => session.logout());
+    // The state turned unauthenticated before the logout event: the hook waited for the reason.
+    expect(left).toEqual(['user']);
+
+    await settle(() => session.setTokens(tokenResponseFor('alice')));
+    await settle(() => session.logout());
+    expect(left).toEqual(['user', 'user']);
+  });
+
+  it.each([
+    ['useSession()', useSession],
+    ['useAccessToken()', useAccessToken],
+    ['useSessionClient()', useSessionClient],
+    ['useLeaveOnLogout()', () => useLeaveOnLogout(() => undefined)],
+  ])('say what is missing in the browser when there is no SessionProvider, naming %s', async (name, hook) => {
     counted = createCountedSession();
     function Orphan() {
-      useSession();
+      hook();
       return null;
     }
     container = document.createElement('div');
     root = createRoot(container);
-    await expect(act(async () => root?.render(h(Orphan)))).rejects.toThrow(/needs a <SessionProvider/);
+    await expect(act(async () => root?.render(h(Orphan)))).rejects.toThrow(`tokenward/react: ${name} needs a <SessionProvider session={...}> above it`);
   });
 });

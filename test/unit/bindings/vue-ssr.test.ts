@@ -15,14 +15,19 @@ beforeEach(async () => {
 
 afterEach(() => counted.session.dispose());
 
+const Status = defineComponent(() => {
+  const state = useSession();
+  return () => h('p', state.value.status);
+});
+
 describe('server rendering with Vue', () => {
   it('shows loading and subscribes to nothing', async () => {
-    const Status = defineComponent(() => {
-      const state = useSession();
-      return () => h('p', state.value.status);
-    });
     const app = createSSRApp(Status).use(createTokenwardPlugin(counted.session));
     await expect(renderToString(app)).resolves.toBe('<p>loading</p>');
     expect(counted.liveSubscriptions()).toBe(0);
+  });
+
+  it('shows loading without the plugin on the server, and does not throw', async () => {
+    await expect(renderToString(createSSRApp(Status))).resolves.toBe('<p>loading</p>');
   });
 });

@@ -120,9 +120,12 @@ describe('Vue bindings', () => {
     expect(app!.runWithContext(() => inject(sessionKey))).toBe(counted.session);
   });
 
-  it('say what is missing when the plugin is not installed', () => {
+  it('say what is missing when the plugin is not installed, naming the composable the app called', () => {
     counted = createCountedSession();
-    expect(() => createApp({}).runWithContext(() => useSession())).toThrow(/needs app.use\(createTokenwardPlugin\(session\)\)/);
+    expect(() => createApp({}).runWithContext(() => useSession())).toThrow('tokenward/vue: useSession() needs app.use(createTokenwardPlugin(session))');
+    expect(() => createApp({}).runWithContext(() => useSessionClient())).toThrow(
+      'tokenward/vue: useSessionClient() needs app.use(createTokenwardPlugin(session))',
+    );
   });
 
   it('say so when called outside setup, instead of blaming the plugin', () => {
@@ -131,9 +134,8 @@ describe('Vue bindings', () => {
       counted.session,
       defineComponent(() => () => null),
     );
-    for (const outside of [useSessionClient, useSession]) {
-      expect(outside).toThrow('tokenward/vue: useSessionClient() outside setup()');
-    }
+    expect(useSessionClient).toThrow('tokenward/vue: useSessionClient() outside setup()');
+    expect(useSession).toThrow('tokenward/vue: useSession() outside setup()');
   });
 
   it('warn instead of leaking a subscription when useSession() runs outside any scope', async () => {
