@@ -34,7 +34,15 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', react: 'src/react/index.ts', vue: 'src/vue/index.ts', oidc: 'src/oidc/index.ts', dpop: 'src/dpop/index.ts' },
+      entry: {
+        index: 'src/index.ts',
+        react: 'src/react/index.ts',
+        vue: 'src/vue/index.ts',
+        angular: 'src/angular/index.ts',
+        svelte: 'src/svelte/index.ts',
+        oidc: 'src/oidc/index.ts',
+        dpop: 'src/dpop/index.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {
