@@ -1,9 +1,9 @@
 // The Angular fixture app's components: status, an API answer and buttons on screen, the routed
 // page below them. The tests also drive HttpClient and the router from page.evaluate (window.twAngular).
 import { Component, computed, inject, signal } from '@angular/core';
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, type HttpResponse } from '@angular/common/http';
 import { ActivatedRoute, Router, RouterOutlet } from '@angular/router';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import { injectSession } from '../../../src/angular/index.ts';
 import { ALICE, describeState } from '../fixture/bindings-kit.ts';
 
@@ -11,6 +11,8 @@ import { ALICE, describeState } from '../fixture/bindings-kit.ts';
 export interface TwAngular {
   /** GETs `url` `count` times at once through HttpClient; resolves each status (0: no response could be read). */
   get(url: string, count: number): Promise<number[]>;
+  /** POSTs `{}` to `url` through HttpClient; resolves the status. */
+  post(url: string): Promise<number>;
   navigate(url: string): Promise<boolean>;
 }
 
@@ -43,16 +45,14 @@ export class App {
     const router = inject(Router);
     // `waitForState` and ad-hoc page.evaluate calls find it here, as on the other fixture pages.
     window.session = this.session;
+    const status = (request: Observable<HttpResponse<unknown>>) =>
+      firstValueFrom(request).then(
+        (response) => response.status,
+        (error: { status: number }) => error.status,
+      );
     window.twAngular = {
-      get: (url, count) =>
-        Promise.all(
-          Array.from({ length: count }, () =>
-            firstValueFrom(this.http.get(url, { observe: 'response' })).then(
-              (response) => response.status,
-              (error: { status: number }) => error.status,
-            ),
-          ),
-        ),
+      get: (url, count) => Promise.all(Array.from({ length: count }, () => status(this.http.get(url, { observe: 'response' })))),
+      post: (url) => status(this.http.post(url, {}, { observe: 'response' })),
       navigate: (url) => router.navigateByUrl(url),
     };
   }
