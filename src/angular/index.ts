@@ -8,24 +8,20 @@ import {
   inject,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
-  runInInjectionContext,
   signal,
-  Injector,
   type EnvironmentProviders,
   type Signal,
 } from '@angular/core';
-import { isPlatformBrowser } from '@angular/common';
 import { HttpErrorResponse, HttpHeaders, HttpResponse, type HttpEvent, type HttpInterceptorFn, type HttpRequest } from '@angular/common/http';
 import { Router, type ActivatedRouteSnapshot, type CanActivateChildFn, type CanActivateFn, type UrlTree } from '@angular/router';
 import { Observable } from 'rxjs';
 import { SERVER_SNAPSHOT } from '../bindings/server-snapshot.js';
-import { TokenwardError } from '../errors.js';
 import { createOriginPolicy } from '../http/origins.js';
 import { resolveOptions } from '../options.js';
 import { createSession } from '../session.js';
 import type { LoginCredentials, LogoutReason, Session, SessionOptions, SessionState } from '../index.js';
 
-/** The app's session, with its state as a signal. On the server: `loading` for good, and no session behind it. */
+/** The app's session, with its state as a signal. On the server: `loading` for good, over an inert session that is never signed in. */
 export interface TokenwardSession<Login = LoginCredentials> extends Session<Login> {
   /** The current state snapshot, read in templates and `computed`s like any signal. */
   readonly state: Signal<SessionState>;
@@ -35,11 +31,10 @@ export interface AuthGuardOptions {
   /**
    * Where `authGuard` sends a signed-out user, and where a protected route goes when its
    * session ends (a logout in this tab or another, expiry, idle): a URL, or a function of the
-   * URL they wanted (or were on) and, when a session just ended there, why. It runs in an
-   * injection context, so it may `inject(Router)`: e.g.
-   * `(url, reason) => inject(Router).createUrlTree(['/login'], { queryParams: { next: url, reason } })`.
+   * URL they wanted (or were on), why when a session just ended there, and the router: e.g.
+   * `(url, reason, router) => router.createUrlTree(['/login'], { queryParams: { next: url, reason } })`.
    */
-  login: string | ((url: string, reason?: LogoutReason) => string | UrlTree);
+  login: string | ((url: string, reason: LogoutReason | undefined, router: Router) => string | UrlTree);
 }
 
 interface Binding {
@@ -48,47 +43,28 @@ interface Binding {
   readonly trusts: ((url: string) => boolean) | null;
 }
 
-const BINDING = new InjectionToken<Binding>('tokenward');
-const GUARD = new InjectionToken<AuthGuardOptions>('tokenward guard');
+// Their descriptions end Angular's "No provider for" error when one is missing: they say what to add.
+const BINDING = new InjectionToken<Binding>('provideTokenward()');
+const GUARD = new InjectionToken<AuthGuardOptions>('provideTokenward(options, { login })');
 
-const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'tokenward/angular: there is no session on the server');
+const noop = (): undefined => undefined;
 
-/**
- * What the server renders with: the refresh cookie and the vault belong to the browser, so
- * there is no session to create (and no timer, request or channel to start), only `loading`.
- */
-function serverSession(): TokenwardSession<never> {
-  const fail = (): Promise<never> => Promise.reject(noSession());
-  return {
-    state: signal(SERVER_SNAPSHOT).asReadonly(),
-    // Never ready: the guard does not wait for it on the server.
-    ready: new Promise(() => undefined),
-    get http(): never {
-      throw noSession();
-    },
-    fetch: fail,
-    getState: () => SERVER_SNAPSHOT,
-    subscribe: () => () => undefined,
-    on: () => () => undefined,
-    login: fail,
-    setTokens: fail,
-    getAccessToken: fail,
-    refresh: fail,
-    logout: fail,
-    dispose: () => undefined,
-  };
-}
-
-function createBinding(options: SessionOptions<never>): Binding {
-  if (!isPlatformBrowser(inject(PLATFORM_ID))) return { session: serverSession(), trusts: null };
-  const session = createSession(options);
-  const state = signal(session.getState());
-  session.subscribe((next) => state.set(next));
-  // The app's environment injector is destroyed with the app (`appRef.destroy()`, a test's teardown).
-  inject(DestroyRef).onDestroy(() => session.dispose());
-  const { baseUrl, trustedOrigins } = resolveOptions(options);
+function createBinding(options: SessionOptions<never>, guard: AuthGuardOptions | undefined): Binding {
+  // What isPlatformBrowser() compares, without importing @angular/common for it.
+  const browser = inject(PLATFORM_ID) === 'browser';
+  // The refresh cookie and the vault belong to the browser: the server gets an inert session in
+  // memory, without a flow, baseUrl, timer or channel, that is never signed in and shows `loading`.
+  const session = createSession(browser ? options : { storage: 'memory' });
+  const state = signal(browser ? session.getState() : SERVER_SNAPSHOT);
+  // The app's environment injector is destroyed with the app (`appRef.destroy()`, each server render).
+  inject(DestroyRef).onDestroy(session.dispose);
   // The session's methods are bound own properties, so they survive the spread.
-  return { session: { ...session, state: state.asReadonly() }, trusts: createOriginPolicy(baseUrl, trustedOrigins) };
+  const binding = { session: { ...session, state: state.asReadonly() }, trusts: null };
+  if (!browser) return binding;
+  session.subscribe((next) => state.set(next));
+  if (guard) leaveOnLogout(session, inject(Router), guard);
+  const { baseUrl, trustedOrigins } = resolveOptions(options);
+  return { ...binding, trusts: createOriginPolicy(baseUrl, trustedOrigins) };
 }
 
 /**
@@ -109,26 +85,21 @@ function createBinding(options: SessionOptions<never>): Binding {
  */
 export function provideTokenward<Login = LoginCredentials>(options: SessionOptions<Login> = {}, guard?: AuthGuardOptions): EnvironmentProviders {
   return makeEnvironmentProviders([
-    { provide: BINDING, useFactory: () => createBinding(options) },
+    { provide: BINDING, useFactory: () => createBinding(options, guard) },
     guard ? { provide: GUARD, useValue: guard } : [],
     // Eager: the session restores itself and follows other tabs from the start, not from its first use.
-    provideEnvironmentInitializer(() => {
-      const { session } = inject(BINDING);
-      if (guard) leaveOnLogout(session, inject(Router), guard, inject(Injector));
-    }),
+    provideEnvironmentInitializer(() => inject(BINDING)),
   ]);
 }
 
 /** The app's session: its state as a signal, and `login`, `logout`, `refresh`, `fetch`, `http`... Call it in an injection context. */
 export function injectSession<Login = LoginCredentials>(): TokenwardSession<Login> {
-  const binding = inject(BINDING, { optional: true });
-  if (!binding) throw new Error('tokenward/angular: injectSession() needs provideTokenward() in the app providers');
-  return binding.session;
+  return inject(BINDING).session;
 }
 
-/** The URL for the login page, from the options, in the injector's context. */
+/** The login page's URL, from the options. */
 function loginTarget(router: Router, { login }: AuthGuardOptions, url: string, reason?: LogoutReason): UrlTree {
-  const target = typeof login === 'string' ? login : login(url, reason);
+  const target = typeof login === 'string' ? login : login(url, reason, router);
   return typeof target === 'string' ? router.parseUrl(target) : target;
 }
 
@@ -139,12 +110,10 @@ function isProtected(route: ActivatedRouteSnapshot): boolean {
   return guarded || route.children.some(isProtected);
 }
 
-function leaveOnLogout(session: Session<never>, router: Router, guard: AuthGuardOptions, injector: Injector): void {
+function leaveOnLogout(session: Session<never>, router: Router, guard: AuthGuardOptions): void {
   session.on('logout', ({ reason }) => {
-    if (!isProtected(router.routerState.snapshot.root)) return;
-    const target = runInInjectionContext(injector, () => loginTarget(router, guard, router.url, reason));
     // A navigation another guard refuses is the router's to report, never an unhandled rejection.
-    router.navigateByUrl(target).catch(() => undefined);
+    if (isProtected(router.routerState.snapshot.root)) router.navigateByUrl(loginTarget(router, guard, router.url, reason)).catch(noop);
   });
 }
 
@@ -154,24 +123,18 @@ function leaveOnLogout(session: Session<never>, router: Router, guard: AuthGuard
  * `provideTokenward`. On the server it lets nothing protected render: there is no session there.
  */
 export const authGuard: CanActivateFn & CanActivateChildFn = (_route, state) => {
-  const guard = inject(GUARD, { optional: true });
-  if (!guard) throw new Error('tokenward/angular: authGuard needs provideTokenward(options, { login })');
+  const guard = inject(GUARD);
   const { session, trusts } = inject(BINDING);
   if (!trusts) return false;
   const router = inject(Router);
-  const injector = inject(Injector);
-  return session.ready.then(() =>
-    session.getState().status === 'authenticated' ? true : runInInjectionContext(injector, () => loginTarget(router, guard, state.url)),
-  );
+  return session.ready.then(() => session.getState().status === 'authenticated' || loginTarget(router, guard, state.url));
 };
 
 /** The body of a fetch Response as HttpClient was asked for it. */
-async function readBody(response: Response, type: HttpRequest<unknown>['responseType']): Promise<unknown> {
-  if (type === 'blob') return response.blob();
-  if (type === 'arraybuffer') return response.arrayBuffer();
-  const text = await response.text();
+function readBody(response: Response, type: HttpRequest<unknown>['responseType']): Promise<unknown> {
   // HttpClient's own backends answer an empty JSON body with null.
-  return type === 'json' && text ? JSON.parse(text) : type === 'json' ? null : text;
+  if (type === 'json') return response.text().then((text): unknown => (text ? JSON.parse(text) : null));
+  return response[type === 'arraybuffer' ? 'arrayBuffer' : type]();
 }
 
 /** The HttpRequest as a fetch Request: its URL (with params), method, headers and serialized body. */
@@ -180,7 +143,6 @@ function toFetch(request: HttpRequest<unknown>, url: string, signal: AbortSignal
   for (const name of request.headers.keys()) headers.set(name, request.headers.getAll(name)!.join(','));
   const type = request.detectContentTypeHeader();
   if (type && !headers.has('Content-Type')) headers.set('Content-Type', type);
-  if (!headers.has('Accept')) headers.set('Accept', 'application/json, text/plain, */*');
   return new Request(url, { method: request.method, headers, body: request.serializeBody() as BodyInit | null, signal });
 }
 
@@ -194,17 +156,15 @@ function toFetch(request: HttpRequest<unknown>, url: string, signal: AbortSignal
 export const tokenwardInterceptor: HttpInterceptorFn = (request, next) => {
   const { session, trusts } = inject(BINDING);
   // Relative URLs are the app's own: resolved the way the browser resolves them.
-  const url = trusts && new URL(request.urlWithParams, document.baseURI).href;
-  if (!url || !trusts?.(url)) return next(request);
+  if (!trusts) return next(request);
+  const url = new URL(request.urlWithParams, document.baseURI).href;
+  if (!trusts(url)) return next(request);
   return new Observable<HttpEvent<unknown>>((subscriber) => {
     const abort = new AbortController();
-    const answer = (response?: Response) => ({
-      url,
-      status: response?.status ?? 0,
-      statusText: response?.statusText ?? 'Unknown Error',
-      headers: new HttpHeaders(response && Object.fromEntries(response.headers)),
-    });
-    const fail = (error: unknown, response?: Response) => subscriber.error(new HttpErrorResponse({ ...answer(response), error }));
+    // What HttpClient's responses carry; without a response, HttpErrorResponse's defaults (status 0, "Unknown Error").
+    const answer = (response?: Response) =>
+      response && { url, status: response.status, statusText: response.statusText, headers: new HttpHeaders(Object.fromEntries(response.headers)) };
+    const fail = (error: unknown, response?: Response) => subscriber.error(new HttpErrorResponse({ url, ...answer(response), error }));
     session.fetch(toFetch(request, url, abort.signal)).then(async (response) => {
       let body: unknown;
       try {

@@ -1,9 +1,9 @@
 // The Angular fixture app: tokenward/angular as an Angular app uses it (standalone, zoneless,
 // HttpClient with the interceptor, the router with the guard), compiled ahead of time by ngc.
-import { inject, provideZonelessChangeDetection } from '@angular/core';
+import { provideZonelessChangeDetection } from '@angular/core';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { Router, provideRouter, withHashLocation } from '@angular/router';
+import { provideRouter, withHashLocation } from '@angular/router';
 import { authGuard, provideTokenward, tokenwardInterceptor } from '../../../src/angular/index.ts';
 import { App, Home, Login, Private } from './app.ts';
 
@@ -13,7 +13,7 @@ bootstrapApplication(App, {
     provideTokenward(
       {},
       {
-        login: (url, reason) => inject(Router).createUrlTree(['/login'], { queryParams: { next: url, ...(reason && { reason }) } }),
+        login: (url, reason, router) => router.createUrlTree(['/login'], { queryParams: { next: url, ...(reason && { reason }) } }),
       },
     ),
     provideHttpClient(withInterceptors([tokenwardInterceptor])),

@@ -81,7 +81,7 @@ async function buildFixture(): Promise<void> {
     logLevel: 'warn',
     clearScreen: false,
     // The Svelte page's components (svelte.html); every other page is plain TypeScript.
-    plugins: [svelte()],
+    plugins: [svelte({ configFile: false })],
     build: {
       outDir: fixtureOut,
       emptyOutDir: true, // outDir is outside root, so Vite would not empty it unless told
