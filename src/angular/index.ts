@@ -57,7 +57,7 @@ function createBinding(options: SessionOptions<never>, guard: AuthGuardOptions |
   const session = createSession(browser ? options : { storage: 'memory' });
   const state = signal(browser ? session.getState() : SERVER_SNAPSHOT);
   // The app's environment injector is destroyed with the app (`appRef.destroy()`, each server render).
-  inject(DestroyRef).onDestroy(session.dispose);
+  inject(DestroyRef).onDestroy(() => session.dispose());
   // The session's methods are bound own properties, so they survive the spread.
   const binding = { session: { ...session, state: state.asReadonly() }, trusts: null };
   if (!browser) return binding;
