@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
@@ -34,7 +35,15 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', react: 'src/react/index.ts', vue: 'src/vue/index.ts', oidc: 'src/oidc/index.ts', dpop: 'src/dpop/index.ts' },
+      entry: {
+        index: 'src/index.ts',
+        react: 'src/react/index.ts',
+        vue: 'src/vue/index.ts',
+        angular: 'src/angular/index.ts',
+        svelte: 'src/svelte/index.ts',
+        oidc: 'src/oidc/index.ts',
+        dpop: 'src/dpop/index.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {
@@ -48,6 +57,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The Svelte binding's server rendering test compiles a component (svelte-ssr.test.ts).
+        plugins: [svelte({ configFile: false })],
         test: {
           name: 'unit',
           environment: 'node',

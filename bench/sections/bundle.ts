@@ -7,8 +7,8 @@ import { format, type SectionReport, type SummaryRow } from '../lib/report.ts';
 import { installedVersion } from '../lib/environment.ts';
 import { benchDir } from '../lib/paths.ts';
 
-/** React and Vue are the app's own: left out of both the binding apps and their shells. */
-const FRAMEWORKS = ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'vue'];
+/** The frameworks (and rxjs, Angular's) are the app's own: left out of both the binding apps and their shells. */
+const FRAMEWORKS = /^(react|react-dom|vue|svelte|@angular\/[^/]+|rxjs)(\/.*)?$/;
 /** Issue 22's budget for the core app (the size test's guard). */
 const BUDGET_GZIP = 16.5 * 1024;
 /** Issue 22's budget for the OIDC app, against oidc-client-ts's quickstart. */
@@ -114,16 +114,18 @@ function row(label: string, size: Size): string[] {
 }
 
 /** The core app, and what each binding adds to the same app in its framework: the sizes the budgets are about. */
-export async function measureTokenward(): Promise<{ core: Built; react: Size; vue: Size }> {
+export async function measureTokenward(): Promise<{ core: Built; react: Size; vue: Size; angular: Size; svelte: Size }> {
   return {
     core: await bundle('tokenward.ts'),
     react: minus(await bundle('tokenward-react.ts'), await bundle('react-shell.ts')),
     vue: minus(await bundle('tokenward-vue.ts'), await bundle('vue-shell.ts')),
+    angular: minus(await bundle('tokenward-angular.ts'), await bundle('angular-shell.ts')),
+    svelte: minus(await bundle('tokenward-svelte.ts'), await bundle('svelte-shell.ts')),
   };
 }
 
 export async function measureBundles(): Promise<SectionReport> {
-  const { core, react, vue } = await measureTokenward();
+  const { core, react, vue, angular, svelte } = await measureTokenward();
   const oidcApp = await bundle('tokenward-oidc.ts');
   const competitors: Array<[App, Size]> = [];
   for (const app of COMPETITORS) competitors.push([app, await bundle(app.entry)]);
@@ -161,6 +163,8 @@ export async function measureBundles(): Promise<SectionReport> {
           row('tokenward core (createSession quickstart, with its dependencies)', core),
           row('+ tokenward/react (binding app − same app without it)', react),
           row('+ tokenward/vue (binding app − same app without it)', vue),
+          row('+ tokenward/angular (provider, signal, interceptor, guard; binding app − same app without it)', angular),
+          row('+ tokenward/svelte (binding app − same app without it)', svelte),
           row('tokenward OIDC app (createSession({ flow: oidc(…) }), redirect sign-in)', oidcApp),
           ...competitors.map(([app, size]) => row(`${app.sdk} ${installedVersion(app.sdk)}`, size)),
         ],
@@ -169,7 +173,7 @@ export async function measureBundles(): Promise<SectionReport> {
     notes: [
       "Each app is the same page glue (status text, login, one API call, logout) around the SDK, written the way the SDK's quickstart or README does it, built with Vite " +
         `${installedVersion('vite')} (\`vite build\`, default browser target, \`minify: true\`). Sizes count every emitted JS file, each compressed on its own. ` +
-        'For the bindings, react, react-dom and vue are externals in both the binding app and its shell (bench/apps/react-shell.ts, vue-shell.ts), so the extra is the binding plus the few lines that use it.',
+        'For the bindings, the frameworks (react, react-dom, vue, svelte, @angular/* and rxjs) are externals in both the binding app and its shell (bench/apps/*-shell.ts), so the extra is the binding plus the few lines that use it.',
       `Where the core app's bytes come from (share of the tree-shaken code before minification): ${breakdown(core.origins)}.`,
       `The OIDC app (bench/apps/tokenward-oidc.ts) does what the oidc-client-ts, auth0-spa-js and okta-auth-js apps do (redirect sign-in, an API call with the token, logout at the provider) plus everything the core does. Its bytes: ${breakdown(oidcApp.origins)}.`,
     ],

@@ -1,5 +1,5 @@
 // Each framework binding in real Chromium against the reference server: a small app bundled
-// by Vite (fixture/react.html, fixture/vue.html) shows a real login, refresh, authenticated
+// by Vite (fixture/react.html, vue.html, svelte.html; angular-app/ compiled by ngc first) shows a real login, refresh, authenticated
 // request and logout in its rendered DOM.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +13,13 @@ async function shows(page: Page, selector: string, text: string | RegExp): Promi
   return element.innerText();
 }
 
-// Only the React page shows useAccessToken (Vue has no such composable: `session.http` covers requests).
+// Only the React page shows useAccessToken (the others have no such helper: `session.http`,
+// and in Angular HttpClient with the interceptor, cover requests).
 describe.each([
   { binding: 'react', tokenOnScreen: true },
   { binding: 'vue', tokenOnScreen: false },
+  { binding: 'svelte', tokenOnScreen: false },
+  { binding: 'angular', tokenOnScreen: false },
 ])('tokenward/$binding in Chromium', ({ binding, tokenOnScreen }) => {
   // Tokens that outlive the test: the only refresh is the one the test asks for.
   const h = useBrowserSuite({ server: { accessTokenTtl: 600 } });

@@ -43,4 +43,12 @@ describe('bundle size budget', () => {
   it('tokenward/vue adds at most 0.5 KiB gzip to the same app in Vue', () => {
     expect(sizes.vue.gzip).toBeLessThanOrEqual(0.5 * KIB);
   });
+
+  it('tokenward/angular (provider, signal, interceptor and guard) adds at most 1 KiB gzip to the same app in Angular', () => {
+    expect(sizes.angular.gzip).toBeLessThanOrEqual(KIB);
+  });
+
+  it('tokenward/svelte adds at most 1 KiB gzip to the same app beside Svelte', () => {
+    expect(sizes.svelte.gzip).toBeLessThanOrEqual(KIB);
+  });
 });

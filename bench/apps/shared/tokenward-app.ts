@@ -3,8 +3,8 @@
 import { createSession, type Session, type SessionOptions } from '../../../src/index.ts';
 import { onClick, onLogin, show } from './ui.ts';
 
-export function startTokenwardApp(options?: SessionOptions): Session {
-  const session = createSession(options);
+/** `session`: one created elsewhere (by tokenward/angular's provider) instead of from `options`. */
+export function startTokenwardApp<S extends Session = Session>(options?: SessionOptions, session: S = createSession(options) as S): S {
   session.subscribe((state) => show(state.status));
   onLogin((username, password) => session.login({ username, password }));
   onClick('#me', async () => show((await session.http.get('api/me').json<{ user: string }>()).user));

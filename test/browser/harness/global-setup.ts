@@ -1,12 +1,15 @@
 // Runs once per `vitest run --project browser`, in the main Vitest process, before any test
 // file: find (or install) Chromium and bundle the fixture page, then hand both paths to the
-// test workers through `project.provide` / `inject`.
+// test workers through `project.provide` / `inject`. The Angular page is built with Angular's
+// compiler (angular-build.ts), the Svelte page with Svelte's Vite plugin.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { buildAngularApp } from './angular-build.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -77,6 +80,8 @@ async function buildFixture(): Promise<void> {
     publicDir: false,
     logLevel: 'warn',
     clearScreen: false,
+    // The Svelte page's components (svelte.html); every other page is plain TypeScript.
+    plugins: [svelte({ configFile: false })],
     build: {
       outDir: fixtureOut,
       emptyOutDir: true, // outDir is outside root, so Vite would not empty it unless told
@@ -98,7 +103,10 @@ async function buildFixture(): Promise<void> {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const chromiumPath = findChromium();
-  await buildFixture();
+  const fixtureBuilt = buildFixture();
+  // Both settle before either error is thrown: no build may outlive the setup.
+  const [fixture, angular] = await Promise.allSettled([fixtureBuilt, buildAngularApp(repoRoot, fixtureOut, fixtureBuilt)]);
+  for (const result of [fixture, angular]) if (result.status === 'rejected') throw result.reason;
   project.provide('chromiumPath', chromiumPath);
   project.provide('fixtureDir', fixtureOut);
   return () => rmSync(fixtureOut, { recursive: true, force: true });

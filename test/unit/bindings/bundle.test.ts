@@ -1,6 +1,6 @@
 // The library build as published: each binding is its own small entry that imports its
 // framework instead of carrying it, and the core entry never reaches for either.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -58,10 +58,29 @@ describe('built bindings', () => {
     expect(code.length).toBeLessThan(6_000);
   });
 
+  it('tokenward/svelte imports svelte and contains none of it, nor the core', () => {
+    const { code, packages } = closure('svelte.js');
+    expect([...packages]).toEqual(['svelte']);
+    for (const marker of [...REACT_CODE, ...VUE_CODE]) expect(code).not.toMatch(marker);
+    expect(code).not.toMatch(/createSession/);
+    expect(code.length).toBeLessThan(2_000);
+  });
+
+  it('tokenward/angular imports Angular and rxjs and carries none of them; the core comes from the chunks the core entry shares', () => {
+    const { code, packages } = closure('angular.js');
+    expect([...packages].sort()).toEqual(['@angular/common/http', '@angular/core', '@angular/router', 'broadcast-channel', 'idb-keyval', 'ky', 'rxjs']);
+    expect(code).not.toMatch(/function ɵɵdefineInjectable|class HttpClient\b|class Router\b/);
+    // The session it creates is the core entry's own, not a copy: one createSession in the whole build.
+    const everything = readdirSync(outDir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(outDir, file), 'utf8'));
+    expect(everything.join('\n').match(/^function createSession\b/gm)).toHaveLength(1);
+  });
+
   it('the core entry imports neither framework nor any binding code', () => {
     const { code, packages } = closure('index.js');
     expect([...packages].sort()).toEqual(['broadcast-channel', 'idb-keyval', 'ky']);
-    expect(code).not.toMatch(/SessionProvider|useSyncExternalStore|createTokenwardPlugin|onScopeDispose/);
+    expect(code).not.toMatch(/SessionProvider|useSyncExternalStore|createTokenwardPlugin|onScopeDispose|provideTokenward|sessionStore/);
   });
 
   it('tokenward/oidc imports oauth4webapi; the core entry carries none of the OIDC code', () => {
