@@ -18,7 +18,7 @@ import { createStore, INITIAL_STATE, type Listener, type SessionState } from './
 import { purgeClientStorage, type PurgeOptions } from './logout/purge.js';
 import { vaultDatabaseName } from './storage/encrypted.js';
 import { openVault } from './storage/open.js';
-import type { StoredSession, Vault } from './storage/vault.js';
+import { nextGeneration, type StoredSession, type Vault } from './storage/vault.js';
 import { openSyncChannel, type Envelope, type SyncChannel } from './sync/channel.js';
 import type { SessionLink } from './sync/link.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
@@ -131,7 +131,7 @@ class TokenwardSession implements Session<unknown> {
   #tokens: TokenSet | null = null;
   /** The DPoP key `#tokens` are bound to; null without DPoP (or for tokens given to setTokens). */
   #key: DpopKey | null = null;
-  /** Counts session boundaries (login, logout); work started in an older generation is dropped. */
+  /** Grows at every session boundary (login, logout; see nextGeneration); work started in an older generation is dropped. */
   #generation = 0;
   /** Counts credential changes, so a 401 can tell whether someone already refreshed since it was sent. */
   #version = 0;
@@ -221,7 +221,7 @@ class TokenwardSession implements Session<unknown> {
       // None: the sign-in goes on elsewhere and comes back through the flow's callback.
       if (!tokens) return;
       if (generation !== this.#generation) throw noSession();
-      await this.#commit(tokens, key, ++this.#generation, 'login');
+      await this.#commit(tokens, key, (this.#generation = nextGeneration(this.#generation)), 'login');
     } finally {
       this.#loggingIn = false;
     }
@@ -231,7 +231,7 @@ class TokenwardSession implements Session<unknown> {
     this.#assertAlive();
     await this.ready;
     const tokens = parseTokenResponse(response, this.#options.mode, { receivedAt: Date.now() });
-    await this.#commit(tokens, null, ++this.#generation, 'login');
+    await this.#commit(tokens, null, (this.#generation = nextGeneration(this.#generation)), 'login');
   }
 
   getAccessToken(): Promise<string | null> {
@@ -287,7 +287,7 @@ class TokenwardSession implements Session<unknown> {
   async #completeSignIn(): Promise<void> {
     try {
       const signIn = await this.#flow.callback?.();
-      if (signIn) await this.#commit(signIn.tokens, signIn.key, ++this.#generation, 'login');
+      if (signIn) await this.#commit(signIn.tokens, signIn.key, (this.#generation = nextGeneration(this.#generation)), 'login');
     } catch (error) {
       this.#report(toTokenwardError(error, 'login_failed'));
     }
@@ -488,7 +488,7 @@ class TokenwardSession implements Session<unknown> {
 
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async #end(reason: LogoutReason): Promise<void> {
-    const generation = this.#generation + 1;
+    const generation = nextGeneration(this.#generation);
     const held = this.#tokens;
     const key = this.#key;
     const wasSignedIn = this.#endLocally(generation);
