@@ -6,7 +6,7 @@ import madge from 'madge';
 
 /** The layers of src/, top first; a module may import its own layer and the layers below it. First match wins. */
 const LAYERS = [
-  ['bindings', /^src\/(react|vue|bindings)\//],
+  ['bindings', /^src\/(react|vue|angular|svelte|bindings)\//],
   ['entry', /^src\/(index|oidc\/index|dpop\/index)\.ts$/],
   ['engine', /^src\/(session|options)\.ts$/],
   ['parts', /^src\/(flows|sync|logout|oidc|dpop)\//],

@@ -17,6 +17,7 @@ import { refreshDueAt } from './refresh/timing.js';
 import { onWake } from './refresh/wake.js';
 import { createStore, INITIAL_STATE, type SessionState } from './state.js';
 import { openVault } from './storage/open.js';
+import { nextGeneration } from './storage/vault.js';
 import { openSyncChannel } from './sync/channel.js';
 import { parseTokenResponse, type TokenResponse, type TokenSet } from './tokens.js';
 import { createServerLogout, perTabPurge, purgeApp, type ServerLogoutHost } from './logout/server.js';
@@ -70,7 +71,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   let tokens: TokenSet | null = null;
   /** The DPoP key `tokens` are bound to; null without DPoP (or for tokens given to setTokens). */
   let key: DpopKey | null = null;
-  /** Counts session boundaries (login, logout); work started in an older generation is dropped. */
+  /** Orders session boundaries (login, logout; see nextGeneration); work started in an older generation is dropped. */
   let generation = 0;
   /** Counts credential changes, so a 401 can tell whether someone already refreshed since it was sent. */
   let version = 0;
@@ -195,7 +196,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
       // None: the sign-in goes on elsewhere and comes back through the flow's callback.
       if (!received) return;
       if (before !== generation) throw noSession();
-      await commit(received, newKey, ++generation, 'login');
+      await commit(received, newKey, (generation = nextGeneration(generation)), 'login');
     } finally {
       loggingIn = false;
     }
@@ -204,7 +205,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   async function setTokens(response: TokenResponse): Promise<void> {
     assertAlive();
     await session.ready;
-    await commit(parseTokenResponse(response, options.mode, { receivedAt: Date.now() }), null, ++generation, 'login');
+    await commit(parseTokenResponse(response, options.mode, { receivedAt: Date.now() }), null, (generation = nextGeneration(generation)), 'login');
   }
 
   function getAccessToken(): Promise<string | null> {
@@ -253,7 +254,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   async function completeSignIn(): Promise<void> {
     try {
       const signIn = await flow.callback?.();
-      if (signIn) await commit(signIn.tokens, signIn.key, ++generation, 'login');
+      if (signIn) await commit(signIn.tokens, signIn.key, (generation = nextGeneration(generation)), 'login');
     } catch (error) {
       report(toTokenwardError(error, 'login_failed'));
     }
@@ -316,7 +317,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
 
   /** A logout that starts in this tab: here at once, then every tab, the server and storage; `logout` is emitted once this tab is clean. */
   async function endSession(reason: LogoutReason): Promise<void> {
-    const ended = generation + 1;
+    const ended = nextGeneration(generation);
     const held = tokens;
     const heldKey = key;
     const wasSignedIn = endLocally(ended);

@@ -30,7 +30,7 @@ export interface ServerContext {
   jwtSecret: Buffer;
   /** Signs the session id cookie; also used to read it without express-session (GET /auth/session). */
   sessionSecret: string;
-  controls: Controls; // also holds the current access-token TTL
+  controls: Controls; // also holds the current access-token TTL and Clear-Site-Data value
   refreshTokenTtl: number; // seconds: the idle expiry
   absoluteLifetime: number; // seconds since sign-in after which no refresh extends a session
   /** true / false, or 'auto': Secure exactly when the request came over HTTPS (trust proxy aware). */
@@ -39,7 +39,6 @@ export interface ServerContext {
   crossSite: boolean;
   /** The origins of that allow-list. */
   corsOrigins: ReadonlySet<string>;
-  clearSiteData: string | false;
   /** Checks the DPoP proofs (RFC 9449) of clients that bind their tokens to a key. */
   dpop: DpopVerifier;
 }

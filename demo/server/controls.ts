@@ -97,6 +97,11 @@ export interface ServerControl {
   delayRefresh(ms: number): void;
   /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
   failLogout(kind: LogoutFailure | null): void;
+  /**
+   * The Clear-Site-Data value of logout answers from now on, false for none. For a test of what
+   * the SDK clears by itself: after a server's "storage" wipe, nothing is left to find either way.
+   */
+  setClearSiteData(value: string | false): void;
   /** Requests to `path` (an /auth or /api path) answer `307 Location: to` until set back to null: an open redirect. */
   redirect(path: string, to: string | null): void;
   /** Every session check (GET /auth/session) fails this way until set back to null. */
@@ -108,7 +113,7 @@ export interface ServerControl {
   /** The DPoP key thumbprint a refresh family (the `sid` of its access tokens) is bound to, or null. */
   familyKey(familyId: string): Promise<string | null>;
   stats(): ServerStats;
-  /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL and nonces as configured. */
+  /** Back to start-up behaviour: counters and log cleared, switches off, delay 0, TTL, Clear-Site-Data and nonces as configured. */
   reset(): void;
 }
 
@@ -137,6 +142,8 @@ export interface ControlledParts {
 
 export class Controls implements ServerControl {
   accessTokenTtl: number;
+  /** What logout answers send as Clear-Site-Data (false: none). */
+  clearSiteData: string | false;
   refreshDelayMs = 0;
   private counters = zeroStats();
   private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
@@ -150,9 +157,11 @@ export class Controls implements ServerControl {
 
   constructor(
     private readonly initialAccessTokenTtl: number,
+    private readonly initialClearSiteData: string | false,
     private readonly parts: ControlledParts,
   ) {
     this.accessTokenTtl = initialAccessTokenTtl;
+    this.clearSiteData = initialClearSiteData;
     this.initialNonceLifetime = parts.nonces.lifetime;
   }
 
@@ -175,6 +184,10 @@ export class Controls implements ServerControl {
   failLogout(kind: LogoutFailure | null): void {
     if (kind !== null && !LOGOUT_FAILURES.includes(kind)) throw new RangeError(`kind must be null or one of ${LOGOUT_FAILURES.join(', ')}`);
     this.logoutFailure = kind;
+  }
+
+  setClearSiteData(value: string | false): void {
+    this.clearSiteData = value;
   }
 
   redirect(path: string, to: string | null): void {
@@ -212,6 +225,7 @@ export class Controls implements ServerControl {
     this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
     this.accessTokenTtl = this.initialAccessTokenTtl;
+    this.clearSiteData = this.initialClearSiteData;
     this.parts.nonces.lifetime = this.initialNonceLifetime;
   }
 

@@ -69,7 +69,15 @@ export interface ReferenceServerOptions {
   trustProxy?: boolean | number | string;
   /** Origins of apps on other origins allowed to call with credentials (CORS). Their cookies become SameSite=None; Secure. */
   corsOrigins?: string[];
-  clearSiteData?: string | false; // Clear-Site-Data value on logout; default '"cookies"'
+  /**
+   * The Clear-Site-Data value of a logout answer, or false for none. Default '"cookies", "storage"',
+   * what servers following the session-invalidation guidance send, so that the tests run under the
+   * condition they create: "storage" wipes the origin's IndexedDB (the vault, under open tabs), web
+   * storage, Cache Storage and service workers. Not "cache" (the auth and API answers are no-store
+   * already; it would only evict the app's assets), nor "executionContexts" or "*" (reloading every
+   * tab would lose their unsaved work; the SDK signs the other tabs out itself).
+   */
+  clearSiteData?: string | false;
   users?: Record<string, string>; // user -> password; default { alice: 'wonderland' }
   loginLimits?: Partial<LoginLimits>; // wrong passwords checked per user / per address per window (also /auth/password)
   /**
@@ -182,7 +190,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const nonceLifetime = options.dpopNonce === true ? DEFAULT_NONCE_LIFETIME : Number(options.dpopNonce ?? 0);
   // Keyed by the JWT secret: processes that share it (REDIS_URL) agree on the nonce.
   const nonces = createNonces(nonceLifetime, createHmac('sha256', secrets.jwt).update('tokenward DPoP nonces').digest());
-  const controls = new Controls(accessTokenTtl, { nonces, familyKey: (id) => stores.refreshTokens.familyKey(id) });
+  const controls = new Controls(accessTokenTtl, options.clearSiteData ?? '"cookies", "storage"', {
+    nonces,
+    familyKey: (id) => stores.refreshTokens.familyKey(id),
+  });
   const ctx: ServerContext = {
     users: new Users(options.users ?? DEFAULT_USERS),
     refreshTokens: stores.refreshTokens,
@@ -196,7 +207,6 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     secureCookies: options.secureCookies ?? 'auto',
     crossSite: (options.corsOrigins?.length ?? 0) > 0,
     corsOrigins: new Set(options.corsOrigins?.map((origin) => new URL(origin).origin)),
-    clearSiteData: options.clearSiteData ?? '"cookies"',
     dpop: createDpopVerifier({ nonces, replays: stores.proofIds, limits: options.dpopProofLimits }),
   };
   const app = createApp(ctx, options);

@@ -12,7 +12,7 @@ export interface SessionLink {
   /** Aborts when the session is disposed: stop everything then. */
   readonly lifetime: AbortSignal;
   /**
-   * The generation of the session while signed in (it counts session boundaries, from 1), or 0:
+   * The generation of the session while signed in (it grows at every session boundary and is never 0), or 0:
    * a verdict about an older session must not end a newer one.
    */
   readonly live: () => number;

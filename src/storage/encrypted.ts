@@ -123,35 +123,50 @@ export function createEncryptedVault(name: string): Vault {
   };
 }
 
-/** How a connection the browser closed under us shows: on the next transaction, or on the one in flight. */
+/** How a connection the browser closed under us shows: on the next transaction, or on the one in flight (or the open). */
 const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownError']);
 
 /**
+ * Tries per call. A wipe of the origin's storage (`Clear-Site-Data: "storage"`, the user clearing
+ * site data) asks our connection to step aside, closes it by force, and aborts the opens made
+ * meanwhile (in Chromium also one made just as it closed ours). So a call can fail on the old
+ * connection and on an open made during the wipe; one made after it opens a new, empty database.
+ * Chromium never needed more than three tries; the fourth is margin, as failing means memory only.
+ */
+const ATTEMPTS = 4;
+
+/**
  * idb-keyval's store, opened lazily (creating the vault touches no browser global), and opened
- * again (the call repeated once) when the browser has closed our connection under us:
- * `Clear-Site-Data: "storage"` in a logout response does that, even in the middle of the
- * vault's own clear, and the next login must still be able to persist.
+ * again when the database went away under us: a wipe of the origin's storage deletes it, even
+ * in the middle of the vault's own clear, and every tab must still persist the next login. A
+ * call that fails because of it is repeated (nothing of a transaction the wipe aborted was kept).
  * Our connection steps aside when another one wants to delete or upgrade the database: kept
  * open, it would block that deletion, and every later open (ours too) would queue behind it.
  */
 export function reopeningStore(dbName: string, storeName: string): UseStore {
-  const open = (): UseStore => createStore(dbName, storeName);
-  let store = open();
-  const run: UseStore = (mode, callback) =>
-    store(mode, (objectStore) => {
-      const { db } = objectStore.transaction;
-      db.onversionchange = () => {
-        db.close();
-        store = open();
+  let store: UseStore | undefined;
+  return async (mode, callback) => {
+    for (let attempt = 1; ; attempt++) {
+      const opened = (store ??= createStore(dbName, storeName));
+      // Opened anew on the next call, not now: an open made while the wipe runs is aborted.
+      const drop = (): void => {
+        if (store === opened) store = undefined;
       };
-      return callback(objectStore);
-    });
-  return (mode, callback) =>
-    run(mode, callback).catch((error: unknown) => {
-      if (!(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
-      store = open();
-      return run(mode, callback);
-    });
+      try {
+        return await opened(mode, (objectStore) => {
+          const { db } = objectStore.transaction;
+          db.onversionchange = db.onclose = () => {
+            db.close();
+            drop();
+          };
+          return callback(objectStore);
+        });
+      } catch (error) {
+        if (attempt === ATTEMPTS || !(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
+        drop();
+      }
+    }
+  };
 }
 
 /** Writes `entries`, after emptying the store if `replace`. */

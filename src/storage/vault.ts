@@ -43,3 +43,13 @@ export interface Vault {
   /** The server answered the logout of `generation`: its marker, if still there, owes nothing any more. */
   settle(generation: number): Promise<void>;
 }
+
+/**
+ * The generation after `known`: never below the clock (ms), so that it is later than any made
+ * before, even by a tab that never learnt of it. A wipe of the origin's storage takes the stored
+ * generation with it: a tab opened afterwards starts from 0, yet the older tabs must still take
+ * its login for news. (Counting on from `known` keeps it growing should the clock go back.)
+ */
+export function nextGeneration(known: number): number {
+  return Math.max(known + 1, Date.now());
+}

@@ -22,7 +22,9 @@ const vaultRecords = (page: Page) =>
   });
 
 describe('logout (real Chromium, several tabs)', () => {
-  const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
+  // What the SDK clears and keeps by itself, so a server that clears only cookies: the reference
+  // server's default "storage" wipe would empty everything anyway (see site-data.test.ts for that).
+  const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true, clearSiteData: '"cookies"' } });
 
   it('purges web storage, IndexedDB, Cache Storage and readable cookies in every tab, keeping what the options say', async () => {
     const pages = await signedInTabs(h, 3, { purge: { localStorage: { prefixes: ['app:'] } } });

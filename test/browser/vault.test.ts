@@ -165,7 +165,9 @@ const UNAVAILABLE: Array<{ what: string; breakIndexedDB: () => void }> = [
 ];
 
 describe('encrypted vault', () => {
-  const h = useBrowserSuite();
+  // What the vault wipes and keeps by itself, so a server that clears only cookies at logout: the
+  // reference server's default "storage" wipe would delete the vault anyway (site-data.test.ts).
+  const h = useBrowserSuite({ server: { clearSiteData: '"cookies"' } });
 
   it('restores the session on reload with no login call and, while the token is valid, no refresh call', async () => {
     const page = await h.newTab();

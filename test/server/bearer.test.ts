@@ -209,7 +209,7 @@ describe('logout', () => {
 
     const res = await client.post('/auth/logout');
     expect(res.status).toBe(204);
-    expect(res.headers.get('clear-site-data')).toBe('"cookies"');
+    expect(res.headers.get('clear-site-data')).toBe('"cookies", "storage"');
     const cleared = setCookies(res);
     expect(cleared.get('connect.sid')?.attributes).toMatchObject({ path: '/', expires: EPOCH });
     expect(cleared.get('tw_refresh')?.attributes).toMatchObject({ path: '/auth', expires: EPOCH });

@@ -143,6 +143,19 @@ describe('failLogout', () => {
   });
 });
 
+describe('setClearSiteData', () => {
+  it('changes the Clear-Site-Data of logout answers until reset, which restores the configured value', async () => {
+    const logoutHeader = async () => (await (await loggedIn()).post('/auth/logout')).headers.get('clear-site-data');
+    expect(await logoutHeader()).toBe('"cookies", "storage"');
+    server.control.setClearSiteData('"cookies"');
+    expect(await logoutHeader()).toBe('"cookies"');
+    server.control.setClearSiteData(false);
+    expect(await logoutHeader()).toBeNull();
+    server.control.reset();
+    expect(await logoutHeader()).toBe('"cookies", "storage"');
+  });
+});
+
 describe('setAccessTokenTtl, stats and reset', () => {
   it('changes the lifetime of tokens issued from now on, in both modes', async () => {
     server.control.setAccessTokenTtl(5);

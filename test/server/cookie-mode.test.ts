@@ -76,7 +76,7 @@ describe('cookie mode', () => {
 
     const out = await client.post('/auth/cookie/logout');
     expect(out.status).toBe(204);
-    expect(out.headers.get('clear-site-data')).toBe('"cookies"');
+    expect(out.headers.get('clear-site-data')).toBe('"cookies", "storage"');
     expect(setCookies(out).get('connect.sid')?.attributes).toMatchObject({ path: '/', expires: EPOCH });
     expect(setCookies(out).get('XSRF-TOKEN')?.attributes).toMatchObject({ path: '/', expires: EPOCH });
     expect(sessionRow(sid)).toBeUndefined();

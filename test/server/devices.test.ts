@@ -120,7 +120,7 @@ describe('devices', () => {
     const [here] = await list(laptop);
     const res = await laptop.post(`/auth/sessions/${here!.id}/revoke`);
     expect(res.status).toBe(204);
-    expect(res.headers.get('clear-site-data')).toBe('"cookies"');
+    expect(res.headers.get('clear-site-data')).toBe('"cookies", "storage"');
     expect(laptop.jar.get('connect.sid')).toBeUndefined();
   });
 

@@ -188,7 +188,8 @@ export async function signOutHere(ctx: ServerContext, req: Request, res: Respons
   res.clearCookie(names.session, sessionCookieOptions(ctx, isSecure(ctx, req)));
   res.clearCookie(names.refresh, refreshCookieOptions(ctx, req));
   res.clearCookie(names.csrf, csrfCookieOptions(ctx, req));
-  // Asks the browser to drop what it holds for this origin too (cookies by default).
-  if (ctx.clearSiteData) res.set('Clear-Site-Data', ctx.clearSiteData);
+  // Asks the browser to drop what it holds for this origin too (by default its cookies and storage: see ReferenceServerOptions).
+  const { clearSiteData } = ctx.controls;
+  if (clearSiteData) res.set('Clear-Site-Data', clearSiteData);
   res.status(204).end();
 }
