@@ -6,7 +6,7 @@ import { openDatabase } from './db.ts';
 import { memoryProofIdLog, type ProofIdLog } from './dpop.ts';
 import { MemoryAttemptLog, type AttemptLog } from './rate-limit.ts';
 import { openRedisStores } from './redis/index.ts';
-import { SqliteRefreshTokens, type RefreshTokenStore } from './refresh-tokens.ts';
+import { SqliteRefreshTokens, SuccessorBoxes, type RefreshTokenStore } from './refresh-tokens.ts';
 import { SqliteSessionStore, type SessionStore } from './session-store.ts';
 
 export interface Stores {
@@ -23,13 +23,15 @@ export interface StoreSettings {
   refreshTtlMs: number; // idle expiry of a session and of each refresh token
   absoluteMs: number; // absolute lifetime since sign-in
   graceWindowMs: number; // 0 = strict rotation
+  /** Seals successors for the grace window (refresh-tokens.ts); the same for every process, never stored. */
+  sealSecret: Buffer;
 }
 
 export function openSqliteStores(file: string, settings: StoreSettings, proofIdCapacity?: number): Stores {
   const db = openDatabase(file);
   return {
     sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
-    refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
+    refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs, new SuccessorBoxes(settings.sealSecret)),
     // One process: its memory is where the throttle and the proof ids belong.
     loginAttempts: new MemoryAttemptLog(),
     proofIds: memoryProofIdLog(proofIdCapacity),
