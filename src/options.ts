@@ -61,8 +61,9 @@ export interface SessionOptions<Login = LoginCredentials> {
    */
   timeout?: number;
   /**
-   * Backoff for transient refresh failures, in milliseconds.
-   * @default { base: 1000, cap: 60000 }
+   * Backoff for transient refresh failures, and how long answers that are not a token response
+   * are retried before the session ends (`attempts` in a row and `giveUpAfter` ms), in milliseconds.
+   * @default { base: 1000, cap: 60000, attempts: 5, giveUpAfter: 120000 }
    */
   backoff?: Partial<BackoffOptions>;
   /**

@@ -8,7 +8,7 @@ import { csrfSource, type CsrfSource } from './http/csrf.js';
 import { bearer, createAuthFetch } from './http/fetch.js';
 import { createOriginPolicy } from './http/origins.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
-import { backoffDelay } from './refresh/backoff.js';
+import { backoffDelay, givesUp } from './refresh/backoff.js';
 import { createCrossTabLock, type RefreshLock } from './refresh/lock.js';
 import { createScheduler, type Scheduler } from './refresh/scheduler.js';
 import { singleFlight } from './refresh/single-flight.js';
@@ -101,9 +101,6 @@ function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
   return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
 }
 
-/** How many refreshes in a row may get an answer no retry will change before the session ends. */
-const MAX_UNUSABLE_ANSWERS = 3;
-
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
 const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
 
@@ -138,6 +135,8 @@ class TokenwardSession implements Session<unknown> {
   /** Until then, getAccessToken() answers from memory: the hot path reads nothing else. */
   #freshUntil = 0;
   #failures = 0;
+  /** When the current run of failed refreshes (`#failures`) began. */
+  #failingSince = 0;
   #retryAt = 0;
   #expiredNotified: number | null = null;
   /** The server logout call still on its way, if any: settles, never rejects. */
@@ -403,8 +402,9 @@ class TokenwardSession implements Session<unknown> {
     const now = Date.now();
     if (code === 'refresh_rejected') return void this.#end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
     this.#events.emit('error', { error });
-    // A status that no retry will change (a 400, a CSRF 403, a 404, a redirect): a few tries, then the session ends.
-    if ((code === 'http' || code === 'redirect_refused') && this.#failures >= MAX_UNUSABLE_ANSWERS - 1) return void this.#end('refresh-failed');
+    if (this.#failures === 0) this.#failingSince = now;
+    // An answer that is not a token response, again and again: bounded retries, then the session ends.
+    if (givesUp(code, this.#failures + 1, now - this.#failingSince, this.#options.backoff)) return void this.#end('refresh-failed');
     this.#retryAt = now + backoffDelay(this.#failures++, this.#options.backoff, error.retryAfter);
     if (code !== 'internal') this.#scheduler.at(this.#retryAt);
     this.#state.update({ error, expired: now >= sent.expiresAt });
