@@ -78,3 +78,6 @@ export function toTokenwardError(error: unknown, fallback: TokenwardErrorCode = 
   const message = error instanceof Error ? error.message : String(error);
   return new TokenwardError(fallback, message, { cause: error });
 }
+
+/** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
+export const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');

@@ -63,7 +63,8 @@ export type SessionEventName = keyof SessionEvents;
 export type SessionEventHandler<K extends SessionEventName> = (event: SessionEvents[K]) => void;
 
 export interface Emitter<E> {
-  on<K extends keyof E>(name: K, handler: (event: E[K]) => void): () => void;
+  /** Needs no `this`: it may be passed on alone. */
+  on: <K extends keyof E>(name: K, handler: (event: E[K]) => void) => () => void;
   /** Needs no `this`: it may be passed on alone. */
   emit: <K extends keyof E>(name: K, event: E[K]) => void;
   clear(): void;

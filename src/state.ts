@@ -30,10 +30,11 @@ export interface SessionState {
 export type Listener<T> = (value: T) => void;
 
 export interface Store<T> {
-  get(): T;
+  // Properties, not methods: none needs a `this`, so each may be handed on alone.
+  readonly get: () => T;
   /** Applies a partial update; listeners hear only real changes. */
-  update(patch: Partial<T>): void;
-  subscribe(listener: Listener<T>): () => void;
+  readonly update: (patch: Partial<T>) => void;
+  readonly subscribe: (listener: Listener<T>) => () => void;
 }
 
 export const INITIAL_STATE: SessionState = Object.freeze({

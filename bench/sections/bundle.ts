@@ -9,7 +9,10 @@ import { benchDir } from '../lib/paths.ts';
 
 /** React and Vue are the app's own: left out of both the binding apps and their shells. */
 const FRAMEWORKS = ['react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'vue'];
-const BUDGET_GZIP = 15 * 1024;
+/** Issue 22's budget for the core app (the size test's guard). */
+const BUDGET_GZIP = 16.5 * 1024;
+/** Issue 22's budget for the OIDC app, against oidc-client-ts's quickstart. */
+const OIDC_RATIO = 1.5;
 
 interface Size {
   readonly minified: number;
@@ -134,7 +137,7 @@ export async function measureBundles(): Promise<SectionReport> {
       tokenward: format.kib(core.gzip),
       baseline: `${format.kib(leanest[1].gzip)} (leanest other SDK: ${leanest[0].sdk})`,
       ratio: format.ratio(core.gzip / leanest[1].gzip),
-      budget: '≤ 15.0 KiB gzip',
+      budget: '≤ 16.5 KiB gzip',
       met: core.gzip <= BUDGET_GZIP,
       runs: '1 build (deterministic)',
     },
@@ -143,8 +146,8 @@ export async function measureBundles(): Promise<SectionReport> {
       tokenward: format.kib(oidcApp.gzip),
       baseline: `auth0-spa-js ${format.kib(auth0)}, oidc-client-ts ${format.kib(oidcClient)}`,
       ratio: `${format.ratio(oidcApp.gzip / auth0)} / ${format.ratio(oidcApp.gzip / oidcClient)}`,
-      budget: '≤ 0.5× auth0-spa-js and ≤ 1.3× oidc-client-ts',
-      met: oidcApp.gzip <= 0.5 * auth0 && oidcApp.gzip <= 1.3 * oidcClient,
+      budget: `≤ ${OIDC_RATIO}× oidc-client-ts`,
+      met: oidcApp.gzip <= OIDC_RATIO * oidcClient,
       runs: '1 build (deterministic)',
     },
   ];

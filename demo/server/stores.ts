@@ -3,29 +3,14 @@
 // share the sessions, the refresh-token families, the login throttle and the DPoP proof ids
 // through it, and nothing else). Routes only ever see these interfaces.
 import { openDatabase } from './db.ts';
-import { memoryProofIdLog, type ProofIdLog } from './dpop.ts';
-import { MemoryAttemptLog, type AttemptLog } from './rate-limit.ts';
+import { memoryProofIdLog } from './dpop.ts';
+import { MemoryAttemptLog } from './rate-limit.ts';
 import { openRedisStores } from './redis/index.ts';
-import { SqliteRefreshTokens, SuccessorBoxes, type RefreshTokenStore } from './refresh-tokens.ts';
-import { SqliteSessionStore, type SessionStore } from './session-store.ts';
+import { SqliteRefreshTokens, SuccessorBoxes } from './refresh-tokens.ts';
+import { SqliteSessionStore } from './session-store.ts';
+import type { Stores, StoreSettings } from './store-types.ts';
 
-export interface Stores {
-  sessions: SessionStore;
-  refreshTokens: RefreshTokenStore;
-  /** The login throttle's attempts. */
-  loginAttempts: AttemptLog;
-  /** The ids of accepted DPoP proofs, against replays. */
-  proofIds: ProofIdLog;
-  close(): Promise<void>;
-}
-
-export interface StoreSettings {
-  refreshTtlMs: number; // idle expiry of a session and of each refresh token
-  absoluteMs: number; // absolute lifetime since sign-in
-  graceWindowMs: number; // 0 = strict rotation
-  /** Seals successors for the grace window (refresh-tokens.ts); the same for every process, never stored. */
-  sealSecret: Buffer;
-}
+export type { Stores, StoreSettings } from './store-types.ts';
 
 export function openSqliteStores(file: string, settings: StoreSettings, proofIdCapacity?: number): Stores {
   const db = openDatabase(file);

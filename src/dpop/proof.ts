@@ -1,3 +1,5 @@
+import type { Prover } from '../contract/dpop.js';
+
 const encoder = new TextEncoder();
 const ES256: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 
@@ -11,28 +13,6 @@ function base64url(bytes: ArrayBuffer | Uint8Array): string {
 const encodeJson = (value: unknown): string => base64url(encoder.encode(JSON.stringify(value)));
 
 const sha256 = async (text: string): Promise<string> => base64url(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-
-/** What one proof states about the request it goes with. */
-export interface ProofRequest {
-  /** As sent: fetch upper-cases only the standard methods, and `htm` must match the wire. */
-  readonly method: string;
-  /** The request URL; only scheme, host, port and path go into the proof. */
-  readonly url: string;
-  /** The access token the request carries (resource requests): its hash becomes `ath`. */
-  readonly accessToken?: string | null;
-  /** The latest nonce the server handed out, if it uses nonces. */
-  readonly nonce?: string | null;
-  /** Server clock minus this machine's clock, in ms: `iat` is on the server's clock. */
-  readonly clockOffset?: number;
-}
-
-/** Signs DPoP proofs (RFC 9449) with one key pair. */
-export interface Prover {
-  /** The JWK SHA-256 thumbprint of the public key (RFC 7638): what a bound token's `cnf.jkt` names. */
-  readonly thumbprint: string;
-  /** A compact JWS for the `DPoP` header, with a fresh `jti`. */
-  sign(request: ProofRequest): Promise<string>;
-}
 
 /**
  * Everything that depends on the key alone (the header with the public JWK, the thumbprint) is
@@ -68,3 +48,5 @@ export async function createProver({ privateKey, publicKey }: CryptoKeyPair): Pr
     },
   };
 }
+
+export type { Prover, ProofRequest } from '../contract/dpop.js';

@@ -1,5 +1,5 @@
 import { parseHttpDate } from '../tokens.js';
-import type { Prover } from './proof.js';
+import type { Prover } from '../contract/dpop.js';
 
 /** How far the learned server clock must have moved before a proof refused for its time is worth one more try. */
 const SKEW_TOLERANCE = 30_000;

@@ -1,10 +1,4 @@
-/** Double-submit CSRF: the server sets a readable cookie, we echo it in a header. */
-export interface CsrfOptions {
-  /** Name of the readable cookie the server sets (express: `XSRF-TOKEN`, Django: `csrftoken`). */
-  readonly cookie: string;
-  /** Header that carries it back (express: `X-XSRF-TOKEN`, Django: `X-CSRFToken`). */
-  readonly header: string;
-}
+import type { CsrfOptions } from '../contract/options.js';
 
 export const DEFAULT_CSRF: CsrfOptions = { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' };
 
@@ -70,3 +64,5 @@ export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
     },
   };
 }
+
+export type { CsrfOptions } from '../contract/options.js';

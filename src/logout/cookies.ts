@@ -1,5 +1,6 @@
+import type { PurgeFilter } from '../contract/options.js';
 import { readableCookies } from '../http/csrf.js';
-import { removeSelected, type PurgeFilter } from './filter.js';
+import { removeSelected } from './filter.js';
 
 /** Names of the cookies page script can read here ('' for a nameless cookie), without duplicates. */
 function readableCookieNames(): string[] {

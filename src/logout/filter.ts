@@ -1,13 +1,4 @@
-/**
- * Which keys (web storage keys, cookie names) a purge removes, when not all of them.
- * A key is removed when it matches `prefixes` (if given) and `keep` does not claim it.
- */
-export interface PurgeFilter {
-  /** Only keys starting with one of these are removed. Omitted: every key is a candidate. An empty list removes nothing. */
-  readonly prefixes?: readonly string[];
-  /** Keys for which this returns true are never removed, whatever `prefixes` says. */
-  readonly keep?: (key: string) => boolean;
-}
+import type { PurgeFilter } from '../contract/options.js';
 
 /**
  * Calls `remove` for every key that `filter` selects (`true`: every key). A `keep` that throws

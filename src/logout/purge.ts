@@ -1,58 +1,9 @@
+import type { PurgeFilter, PurgeOptions } from '../contract/options.js';
 import { expireReadableCookies } from './cookies.js';
-import { removeSelected, type PurgeFilter } from './filter.js';
+import { removeSelected } from './filter.js';
 import { allDatabaseNames, deleteDatabase } from './indexed-db.js';
 
-export type { PurgeFilter } from './filter.js';
-
-/**
- * What a logout clears besides the vault (which clears itself). Every field is optional and
- * the defaults clear everything this app could have stored in the browser, service workers
- * aside.
- */
-export interface PurgeOptions {
-  /**
-   * `true`: every key; a filter: only the keys it selects; `false`: nothing.
-   * @default true
-   */
-  localStorage?: boolean | PurgeFilter;
-  /**
-   * This tab's sessionStorage, same choices as `localStorage`. Each tab clears its own.
-   * @default true
-   */
-  sessionStorage?: boolean | PurgeFilter;
-  /**
-   * IndexedDB databases to delete: `'all'` (every database of the origin, via
-   * `indexedDB.databases()`), a list of names, or `false`. The session's own vault database is
-   * never deleted here: it clears itself and keeps the signed-out marker.
-   * @default 'all'
-   */
-  indexedDB?: 'all' | readonly string[] | false;
-  /**
-   * Cache Storage: `true` every cache, a list of cache names, or `false`.
-   * @default true
-   */
-  caches?: boolean | readonly string[];
-  /**
-   * Cookies readable by page script: `true` all of them, a filter on their names, or
-   * `false`. Each is expired under the current path and its parents, host-only and for the
-   * host's own Domain, since page script cannot see which Path and Domain a cookie was set with.
-   * HttpOnly cookies are the server's to clear, in its logout response.
-   * @default true
-   */
-  cookies?: boolean | PurgeFilter;
-  /**
-   * Expire the same names on the parent domains too (`Domain=example.com` seen from
-   * app.example.com). Off by default: such cookies are shared with the sibling apps on other
-   * subdomains, which this would sign out. One left readable is reported as `purge_failed`.
-   * @default false
-   */
-  parentDomainCookies?: boolean;
-  /**
-   * Unregister this origin's service workers. Off by default: they often serve more than the session.
-   * @default false
-   */
-  serviceWorkers?: boolean;
-}
+export type { PurgeFilter, PurgeOptions } from '../contract/options.js';
 
 export type PurgeStep = 'localStorage' | 'sessionStorage' | 'indexedDB' | 'caches' | 'cookies' | 'serviceWorkers';
 

@@ -18,8 +18,8 @@ import {
   type Client,
   type TokenEndpointResponse,
 } from 'oauth4webapi';
-import type { DpopKey } from '../dpop/index.js';
-import type { Flow, FlowContext } from '../flows/flow.js';
+import type { DpopKey } from '../contract/dpop.js';
+import type { Flow, FlowContext } from '../contract/flow.js';
 import { TokenwardError } from '../errors.js';
 import { openStash } from '../storage/stash.js';
 import { parseHttpDate, parseTokenResponse, type TokenSet } from '../tokens.js';

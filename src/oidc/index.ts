@@ -1,6 +1,6 @@
 // tokenward/oidc: OpenID Connect for createSession's `flow` option. Only an app that imports
 // this entry pays for it (and for oauth4webapi); `tokenward` alone never pulls it in.
-import type { FlowFactory } from '../flows/flow.js';
+import type { FlowFactory } from '../contract/flow.js';
 import { createOidcFlow, type CallbackOutcome } from './flow.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
 

@@ -1,5 +1,5 @@
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier, generateRandomNonce, generateRandomState } from 'oauth4webapi';
-import type { DpopBinding, DpopKey } from '../dpop/index.js';
+import type { DpopBinding, DpopKey } from '../contract/dpop.js';
 import { TokenwardError } from '../errors.js';
 import type { Stash } from '../storage/stash.js';
 

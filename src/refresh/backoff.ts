@@ -1,31 +1,5 @@
+import type { BackoffOptions } from '../contract/options.js';
 import type { TokenwardErrorCode } from '../errors.js';
-
-/** Exponential backoff for transient refresh failures, and when to stop retrying; in milliseconds. */
-export interface BackoffOptions {
-  /**
-   * Delay ceiling of the first retry.
-   * @default 1000
-   */
-  readonly base: number;
-  /**
-   * No retry waits longer than this (unless the server's Retry-After says so).
-   * @default 60000
-   */
-  readonly cap: number;
-  /**
-   * Refreshes answered with something that is not a token response (an HTML page, a redirect,
-   * bad ID-token claims: what a captive portal or a misrouted proxy sends) are retried at least
-   * this many times in a row...
-   * @default 5
-   */
-  readonly attempts: number;
-  /**
-   * ...and for at least this long since the first failure of the run; the failure that meets both
-   * ends the session with reason `refresh-failed`. A portal gone by then costs nothing.
-   * @default 120000
-   */
-  readonly giveUpAfter: number;
-}
 
 export const DEFAULT_BACKOFF: BackoffOptions = { base: 1_000, cap: 60_000, attempts: 5, giveUpAfter: 120_000 };
 
@@ -75,3 +49,5 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
+
+export type { BackoffOptions } from '../contract/options.js';

@@ -1,6 +1,6 @@
 import { bounded } from '../bounded.js';
 import { TokenwardError } from '../errors.js';
-import type { StorageKind } from '../options.js';
+import type { StorageKind } from '../contract/options.js';
 import { createEncryptedVault } from './encrypted.js';
 import { createMemoryVault } from './memory.js';
 import type { Vault } from './vault.js';

@@ -1,5 +1,5 @@
 import { promisifyRequest } from 'idb-keyval';
-import type { FlowContext } from '../flows/flow.js';
+import type { FlowContext } from '../contract/flow.js';
 import { isObject } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal } from './cipher.js';
 import { reopeningStore, vaultDatabaseName } from './encrypted.js';

@@ -1,6 +1,6 @@
 import { BroadcastChannel } from 'broadcast-channel';
 import { createScheduler } from '../refresh/scheduler.js';
-import type { SessionLink, SessionPart } from './link.js';
+import type { IdleTimeout, SessionLink } from '../contract/part.js';
 
 /** What `idleTimeout()` takes besides the timeout. */
 export interface IdleTimeoutOptions {
@@ -10,9 +10,6 @@ export interface IdleTimeoutOptions {
    */
   readonly warning?: number;
 }
-
-/** What `createSession({ idleTimeout })` takes: made by `idleTimeout()`. */
-export type IdleTimeout = SessionPart;
 
 /**
  * Ends the session after `seconds` without user activity in any tab (reason `idle`), with an
@@ -132,3 +129,5 @@ function trackIdle({ timeout, warning, onWarning, onIdle, broadcast }: IdleOptio
     },
   };
 }
+
+export type { IdleTimeout } from '../contract/part.js';

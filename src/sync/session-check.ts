@@ -1,5 +1,5 @@
 import { onWake } from '../refresh/wake.js';
-import type { SessionLink, SessionPart } from './link.js';
+import type { SessionCheck, SessionLink } from '../contract/part.js';
 
 /** What `sessionCheck()` takes. */
 export interface SessionCheckOptions {
@@ -14,9 +14,6 @@ export interface SessionCheckOptions {
    */
   readonly interval?: number;
 }
-
-/** What `createSession({ sessionCheck })` takes: made by `sessionCheck()`. */
-export type SessionCheck = SessionPart;
 
 /**
  * Server-side invalidation: `createSession({ sessionCheck: sessionCheck({ interval: 60 }) })`
@@ -90,3 +87,5 @@ function watchSession(options: SessionCheckOptions, { session, options: { baseUr
   onWake(occasion, lifetime);
   lifetime.addEventListener('abort', () => clearTimeout(timer));
 }
+
+export type { SessionCheck } from '../contract/part.js';

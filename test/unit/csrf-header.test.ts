@@ -3,7 +3,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthApi } from '../../src/http/auth-api.js';
+import { createAuthApi } from '../../src/flows/first-party.js';
 import { csrfSource } from '../../src/http/csrf.js';
 import { bearer, createAuthFetch } from '../../src/http/fetch.js';
 

@@ -1,4 +1,4 @@
-// The size budget of issue 14. Bundle size is deterministic, so unlike the timings of
+// The size budget (issue 22). Bundle size is deterministic, so unlike the timings of
 // `npm run bench` it is a test: the same apps, built the same way as the bench's section 1
 // (Vite production build, minified, gzip -9, summed over the emitted JS files).
 //
@@ -7,16 +7,18 @@
 // What only some apps need (the session check, the idle timeout, OpenID Connect, DPoP) is
 // opt-in, made by a function the app imports, and must stay out of an app that does not import it.
 //
-// Issue 14 asks for at most 15.5 KiB; the core app measures 16,641 B (16.25 KiB), and that goal
-// is not met: the rest is the logout purge (about 1.0 KiB), which the product promises by
-// default ("logout that leaves nothing"), and broadcast-channel, which the product mandates. The
-// cap below stops the core from growing: a change that adds bytes must win them back elsewhere.
+// Issue 14 had asked for 15.5 KiB, which the logout purge (about 1.0 KiB, the product's promise
+// of a logout that leaves nothing) and broadcast-channel (which the product brief names) rule
+// out. Issue 22 withdrew that goal and made this guard the budget: the core app at most 16.5 KiB
+// gzip in this measure (16,806 B after issue 22's engine split), the OIDC app at most 1.5 times
+// oidc-client-ts (reported by `npm run bench`), and every new feature opt-in and tree-shaken
+// unless it belongs to the core promise (refresh, vault, sync, logout that leaves nothing).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureTokenward } from '../../bench/sections/bundle.ts';
 
 const KIB = 1024;
-/** Today's core app plus a margin of about 150 B; issue 14's goal remains 15.5 KiB. */
-const CORE_BUDGET_KIB = 16.4;
+/** Issue 22's budget for the core app. */
+const CORE_BUDGET_KIB = 16.5;
 
 let sizes: Awaited<ReturnType<typeof measureTokenward>>;
 beforeAll(async () => {

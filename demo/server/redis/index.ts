@@ -1,7 +1,7 @@
 // The Redis implementation of the stores (see stores.ts): one connection shared by the
 // session store, the refresh-token families, the login throttle and the DPoP proof ids, all under
 // one key prefix.
-import type { Stores, StoreSettings } from '../stores.ts';
+import type { Stores, StoreSettings } from '../store-types.ts';
 import { connectRedis } from './client.ts';
 import { RedisAttemptLog } from './login-attempts.ts';
 import { RedisProofIdLog } from './proof-ids.ts';

@@ -23,7 +23,7 @@ import {
   type RevokeReason,
   type RotationResult,
 } from '../refresh-tokens.ts';
-import type { StoreSettings } from '../stores.ts';
+import type { StoreSettings } from '../store-types.ts';
 import { ADD_TO_SET, LuaScript, type Redis } from './client.ts';
 
 // KEYS: family, token, user's families. ARGV: user, now, token expiry, family end, family id, jkt ('' for none).

@@ -6,7 +6,7 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import { sessionEndsAt, sessionKey, settle, type SessionStore } from '../session-store.ts';
-import type { StoreSettings } from '../stores.ts';
+import type { StoreSettings } from '../store-types.ts';
 import { ADD_TO_SET, LuaScript, type Redis } from './client.ts';
 
 type Callback = (err?: unknown) => void;

@@ -1,5 +1,5 @@
 import type { LogoutReason, SessionEventName, SessionEvents } from '../events.js';
-import type { Session } from '../session.js';
+import type { Session } from './session.js';
 
 /**
  * What an opt-in part of a session (`sessionCheck()`, `idleTimeout()`) gets from the session it
@@ -31,3 +31,9 @@ export interface SessionPart {
   /** Starts serving the session, until `link.lifetime` aborts. */
   start(link: SessionLink): void;
 }
+
+/** What `createSession({ idleTimeout })` takes: made by `idleTimeout()`. */
+export type IdleTimeout = SessionPart;
+
+/** What `createSession({ sessionCheck })` takes: made by `sessionCheck()`. */
+export type SessionCheck = SessionPart;

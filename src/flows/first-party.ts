@@ -1,17 +1,11 @@
 import ky, { TimeoutError } from 'ky';
-import type { DpopBinding, DpopKey } from '../dpop/index.js';
+import type { DpopBinding, DpopKey } from '../contract/dpop.js';
+import type { CsrfOptions, Endpoints } from '../contract/options.js';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
-import { csrfSource, type CsrfOptions, type CsrfSource } from './csrf.js';
-import { refuseRedirect } from './redirect.js';
-
-/** Paths (or absolute URLs) of the server's session endpoints, resolved against `baseUrl`. */
-export interface Endpoints {
-  readonly login: string;
-  readonly refresh: string;
-  readonly logout: string;
-}
+import { csrfSource, type CsrfSource } from '../http/csrf.js';
+import { refuseRedirect } from '../http/redirect.js';
 
 export interface AuthApiOptions {
   readonly baseUrl: string | undefined;
@@ -133,3 +127,5 @@ async function failureOf(call: Call, response: Response): Promise<TokenwardError
     { status, retryAfter: status === 429 ? parseRetryAfter(response.headers.get('retry-after')) : undefined, oauthError, oauthErrorDescription },
   );
 }
+
+export type { Endpoints } from '../contract/options.js';

@@ -1,10 +1,10 @@
-import type { DpopBinding, DpopKey } from '../dpop/index.js';
-import type { StorageKind } from '../options.js';
 import type { TokenSet } from '../tokens.js';
+import type { DpopBinding, DpopKey } from './dpop.js';
+import type { StorageKind } from './storage.js';
 
 /**
  * How a session gets, renews and gives up its tokens: the first-party contract
- * (src/http/auth-api.ts, the default) or OpenID Connect (`tokenward/oidc`). The session engine
+ * (src/flows/first-party.ts, the default) or OpenID Connect (`tokenward/oidc`). The session engine
  * keeps everything else to itself (generations, single flight, the cross-tab lock with its
  * vault re-read, the commit guard, purge), so every flow gets them for free: a flow only talks
  * to its server and turns answers into TokenSets, failures into classified TokenwardErrors.

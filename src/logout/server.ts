@@ -1,0 +1,82 @@
+import type { DpopKey } from '../contract/dpop.js';
+import type { Flow } from '../contract/flow.js';
+import type { CsrfOptions, PurgeOptions } from '../contract/options.js';
+import { TokenwardError, toTokenwardError } from '../errors.js';
+import type { CsrfSource } from '../http/csrf.js';
+import { vaultDatabaseName } from '../storage/encrypted.js';
+import type { Vault } from '../storage/vault.js';
+import type { TokenSet } from '../tokens.js';
+import { purgeClientStorage } from './purge.js';
+
+/** What the logout at the server needs of the session engine. */
+export interface ServerLogoutHost {
+  readonly flow: Flow<unknown>;
+  readonly csrf: CsrfSource;
+  readonly vault: Vault;
+  /** Reports a failure nobody waits on, as an `error` event. */
+  readonly report: (error: TokenwardError) => void;
+}
+
+export interface ServerLogout {
+  /**
+   * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
+   * or slowness never holds up the local logout; once answered (a 4xx is an answer too: asking
+   * again would get the same one), and once `cleared` has written the marker, the marker owes
+   * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
+   */
+  call(generation: number, tokens: Promise<TokenSet | null> | null, key: DpopKey | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void;
+  /** The call still on its way, if any: settles, never rejects. */
+  pending(): Promise<void> | undefined;
+}
+
+/**
+ * Logout at the server, with the owed retry: the vault's signed-out marker says the call is owed
+ * until the server answered it, and the engine calls again (with no tokens) on every page load and
+ * wake-up that finds the marker still owed.
+ */
+export function createServerLogout({ flow, csrf, vault, report }: ServerLogoutHost): ServerLogout {
+  let pending: Promise<void> | undefined;
+  return {
+    call(generation, tokens, key, after, cleared) {
+      const call: Promise<void> = (pending = Promise.resolve(after)
+        .then(async () => {
+          const answered = flow.logout(await tokens, key);
+          // The call has its CSRF header; the server ends that token with the session.
+          csrf.forget();
+          return answered;
+        })
+        .catch((error: unknown) => {
+          const failure = toTokenwardError(error);
+          report(new TokenwardError('logout_failed', `the server logout failed: ${failure.message}`, { cause: error, status: failure.status }));
+          if (failure.code !== 'logout_failed') throw failure;
+        })
+        .then(() => cleared)
+        .then(() => vault.settle(generation))
+        .catch(() => undefined)
+        .finally(() => {
+          if (pending === call) pending = undefined;
+        }));
+    },
+    pending: () => pending,
+  };
+}
+
+/** The part of a purge that each tab must do itself: its own sessionStorage. */
+export function perTabPurge(purge: PurgeOptions | undefined): PurgeOptions {
+  return { sessionStorage: purge?.sessionStorage ?? true, localStorage: false, indexedDB: false, caches: false, cookies: false };
+}
+
+/**
+ * Clears what the app stored, reporting each step that failed. The session's vault (`name`)
+ * clears itself and keeps its signed-out marker; the CSRF cookie may still be needed by a logout call in flight.
+ */
+export async function purgeApp(
+  purge: PurgeOptions | undefined,
+  { name, csrf }: { readonly name: string; readonly csrf: CsrfOptions | false },
+  report: (error: TokenwardError) => void,
+): Promise<void> {
+  const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
+  for (const { step, error } of failed) {
+    report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }));
+  }
+}
