@@ -13,8 +13,10 @@ export type LogoutReason =
   | 'refresh-rejected'
   /**
    * The refresh endpoint answered three times in a row with a status no retry changes (a 4xx
-   * other than 401, 408 and 429, such as a 400 `invalid_client`, a CSRF 403 or a 404) or a
-   * redirect; the preceding `error` event carries the status.
+   * other than 401, 408 and 429, such as a 400 `invalid_client`, a CSRF 403 or a 404), or kept
+   * answering with something that is not a token response (an HTML page, a redirect, bad ID-token
+   * claims) for `backoff.attempts` tries and `backoff.giveUpAfter` ms (default 5 and 2 minutes);
+   * the preceding `error` event carries the last error.
    */
   | 'refresh-failed'
   /** No activity in any tab for `idleTimeout` seconds. */

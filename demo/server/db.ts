@@ -30,7 +30,9 @@ const SCHEMA = `
     family_id  TEXT NOT NULL REFERENCES refresh_families(id),
     issued_at  INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
-    used_at    INTEGER                    -- set when rotated away; presenting it again is reuse
+    used_at    INTEGER,                   -- set when rotated away; presenting it again is reuse
+    next_hash  TEXT,                      -- SHA-256 of the successor, set with used_at
+    successor  TEXT                       -- the successor sealed for the grace window (refresh-tokens.ts), dropped after it
   );
   CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens(family_id);
 `;
@@ -43,6 +45,10 @@ export function openDatabase(file: string): Db {
   // Files written before DPoP have no binding column: their families stay unbound.
   if (!db.prepare("SELECT 1 FROM pragma_table_info('refresh_families') WHERE name = 'jkt'").get()) {
     db.exec('ALTER TABLE refresh_families ADD COLUMN jkt TEXT');
+  }
+  // Files written before the replay chain: their used tokens have no box, so they are reuse as before.
+  if (!db.prepare("SELECT 1 FROM pragma_table_info('refresh_tokens') WHERE name = 'successor'").get()) {
+    db.exec('ALTER TABLE refresh_tokens ADD COLUMN next_hash TEXT; ALTER TABLE refresh_tokens ADD COLUMN successor TEXT');
   }
   return db;
 }

@@ -5,9 +5,11 @@
 // make up for a server that does not.
 //
 // Server choices worth knowing when testing against it:
-// - Strict rotation by default: a refresh token works once; presenting it again
-//   revokes its whole family. With graceWindow > 0, a token rotated less than
-//   graceWindow ms ago gets the family's current token instead (for racing tabs).
+// - Rotation with a reuse grace window (graceWindow, default 10 s; 0 = strict): a refresh
+//   token works once; presented again by the same session (its session cookie, and for a
+//   DPoP-bound family a proof by its key) less than graceWindow ms after it was used, it gets
+//   the family's current token, no new one (a page reloaded mid-refresh loses nothing). Any
+//   other use of a used token revokes its whole family.
 // - Rotation happens when the refresh response is sent (after any delayRefresh),
 //   so a client that went away before the answer keeps a valid old token.
 // - Failure switches act in front of the app (like a proxy or an outage): before
@@ -61,7 +63,11 @@ export interface ReferenceServerOptions {
   /** Signing secrets; default: env JWT_SECRET / SESSION_SECRET, else random per start (never stored). */
   secrets?: { jwt?: string; session?: string };
   staticDirs?: string[]; // served statically at /
-  graceWindow?: number; // ms; default 0 = strict rotation
+  /**
+   * ms, default 10 000: how long after a rotation the same session may present the rotated token
+   * again and get the family's current token (idempotent: never a new branch). 0 = strict rotation.
+   */
+  graceWindow?: number;
   controls?: boolean; // mount the /__test__ endpoints and the request recorder; default false
   /** Default 'auto': Secure (and __Host- names) exactly for requests that came over HTTPS. */
   secureCookies?: boolean | 'auto';
@@ -177,6 +183,9 @@ function createApp(ctx: ServerContext, options: ReferenceServerOptions): Express
   return app;
 }
 
+/** ms: long enough for a reload or a navigation that cut a refresh off to come back and replay it. */
+export const DEFAULT_GRACE_WINDOW = 10_000;
+
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const accessTokenTtl = options.accessTokenTtl ?? 20;
   const refreshTokenTtl = options.refreshTokenTtl ?? 8 * 60 * 60;
@@ -185,7 +194,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const stores = await openStores(options, {
     refreshTtlMs: refreshTokenTtl * 1000,
     absoluteMs: absoluteLifetime * 1000,
-    graceWindowMs: options.graceWindow ?? 0,
+    graceWindowMs: options.graceWindow ?? DEFAULT_GRACE_WINDOW,
+    // Keyed by the JWT secret like the nonces: processes that share it open each other's boxes.
+    sealSecret: createHmac('sha256', secrets.jwt).update('tokenward successor boxes').digest(),
   });
   const nonceLifetime = options.dpopNonce === true ? DEFAULT_NONCE_LIFETIME : Number(options.dpopNonce ?? 0);
   // Keyed by the JWT secret: processes that share it (REDIS_URL) agree on the nonce.

@@ -9,7 +9,9 @@
 // (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
 // make the cookies Secure. DPOP_NONCE=<seconds> (e.g. 300) makes DPoP proofs carry a server nonce
 // that changes that often. IDLE_TIMEOUT=<seconds> (default 8 hours) ends a session that has not
-// refreshed for that long (refreshTokenTtl). DEMO_CONTROLS=1 (set by `npm run demo`) mounts the test controls, which
+// refreshed for that long (refreshTokenTtl). GRACE_WINDOW=<ms> (default 10000; 0 = strict
+// rotation) is how long the same session may present a just-rotated refresh token again and get
+// the current one. DEMO_CONTROLS=1 (set by `npm run demo`) mounts the test controls, which
 // the demo page's failure switches use; they are off otherwise, so `npm run demo:server` behind a
 // proxy or a load balancer exposes none of them.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ const server = await startReferenceServer({
   trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
   dpopNonce: Number(process.env.DPOP_NONCE ?? 0),
   refreshTokenTtl: process.env.IDLE_TIMEOUT ? Number(process.env.IDLE_TIMEOUT) : undefined,
+  graceWindow: process.env.GRACE_WINDOW ? Number(process.env.GRACE_WINDOW) : undefined,
   controls: process.env.DEMO_CONTROLS === '1', // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });

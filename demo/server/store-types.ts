@@ -19,4 +19,6 @@ export interface StoreSettings {
   refreshTtlMs: number; // idle expiry of a session and of each refresh token
   absoluteMs: number; // absolute lifetime since sign-in
   graceWindowMs: number; // 0 = strict rotation
+  /** Seals successors for the grace window (refresh-tokens.ts); the same for every process, never stored. */
+  sealSecret: Buffer;
 }

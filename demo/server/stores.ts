@@ -6,7 +6,7 @@ import { openDatabase } from './db.ts';
 import { memoryProofIdLog } from './dpop.ts';
 import { MemoryAttemptLog } from './rate-limit.ts';
 import { openRedisStores } from './redis/index.ts';
-import { SqliteRefreshTokens } from './refresh-tokens.ts';
+import { SqliteRefreshTokens, SuccessorBoxes } from './refresh-tokens.ts';
 import { SqliteSessionStore } from './session-store.ts';
 import type { Stores, StoreSettings } from './store-types.ts';
 
@@ -16,7 +16,7 @@ export function openSqliteStores(file: string, settings: StoreSettings, proofIdC
   const db = openDatabase(file);
   return {
     sessions: new SqliteSessionStore(db, settings.refreshTtlMs, settings.absoluteMs),
-    refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs),
+    refreshTokens: new SqliteRefreshTokens(db, settings.refreshTtlMs, settings.graceWindowMs, settings.absoluteMs, new SuccessorBoxes(settings.sealSecret)),
     // One process: its memory is where the throttle and the proof ids belong.
     loginAttempts: new MemoryAttemptLog(),
     proofIds: memoryProofIdLog(proofIdCapacity),

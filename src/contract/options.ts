@@ -53,8 +53,9 @@ export interface SessionOptions<Login = LoginCredentials> {
    */
   timeout?: number;
   /**
-   * Backoff for transient refresh failures, in milliseconds.
-   * @default { base: 1000, cap: 60000 }
+   * Backoff for transient refresh failures, and how long answers that are not a token response
+   * are retried before the session ends (`attempts` in a row and `giveUpAfter` ms), in milliseconds.
+   * @default { base: 1000, cap: 60000, attempts: 5, giveUpAfter: 120000 }
    */
   backoff?: Partial<BackoffOptions>;
   /**
@@ -118,7 +119,7 @@ export interface Endpoints {
   readonly logout: string;
 }
 
-/** Exponential backoff for transient refresh failures, in milliseconds. */
+/** Exponential backoff for transient refresh failures, and when to stop retrying; in milliseconds. */
 export interface BackoffOptions {
   /**
    * Delay ceiling of the first retry.
@@ -130,6 +131,19 @@ export interface BackoffOptions {
    * @default 60000
    */
   readonly cap: number;
+  /**
+   * Refreshes answered with something that is not a token response (an HTML page, a redirect,
+   * bad ID-token claims: what a captive portal or a misrouted proxy sends) are retried at least
+   * this many times in a row...
+   * @default 5
+   */
+  readonly attempts: number;
+  /**
+   * ...and for at least this long since the first failure of the run; the failure that meets both
+   * ends the session with reason `refresh-failed`. A portal gone by then costs nothing.
+   * @default 120000
+   */
+  readonly giveUpAfter: number;
 }
 
 /**

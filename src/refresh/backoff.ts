@@ -1,6 +1,21 @@
 import type { BackoffOptions } from '../contract/options.js';
+import type { TokenwardErrorCode } from '../errors.js';
 
-export const DEFAULT_BACKOFF: BackoffOptions = { base: 1_000, cap: 60_000 };
+export const DEFAULT_BACKOFF: BackoffOptions = { base: 1_000, cap: 60_000, attempts: 5, giveUpAfter: 120_000 };
+
+/** A status no retry changes (a 400 `invalid_client`, a CSRF 403, a 404): a misconfiguration, so a few tries only. */
+const MAX_UNUSABLE_STATUSES = 3;
+
+/**
+ * Whether the refresh failure `code`, the `failures`-th in a row (counting it), `failingFor` ms
+ * after the first of them, ends the session. Network errors, 5xx, 429 and timeouts never do: the
+ * server has not said anything, so they are retried for as long as the session lasts.
+ */
+export function givesUp(code: TokenwardErrorCode, failures: number, failingFor: number, options: BackoffOptions = DEFAULT_BACKOFF): boolean {
+  if (code === 'http') return failures >= MAX_UNUSABLE_STATUSES;
+  if (code === 'invalid_response' || code === 'redirect_refused') return failures >= options.attempts && failingFor >= options.giveUpAfter;
+  return false;
+}
 
 /** A floor so that full jitter never turns into a tight loop. */
 const MIN_DELAY_MS = 250;
@@ -14,7 +29,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  */
 export function backoffDelay(
   attempt: number,
-  options: BackoffOptions = DEFAULT_BACKOFF,
+  options: Pick<BackoffOptions, 'base' | 'cap'> = DEFAULT_BACKOFF,
   retryAfterSeconds?: number,
   random: () => number = Math.random,
 ): number {

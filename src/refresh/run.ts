@@ -4,13 +4,10 @@ import { noSession, toTokenwardError, type TokenwardError } from '../errors.js';
 import type { Emitter, LogoutReason, SessionEvents } from '../events.js';
 import type { SessionState, Store } from '../state.js';
 import type { TokenSet } from '../tokens.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, givesUp, type BackoffOptions } from './backoff.js';
 import type { RefreshLock } from './lock.js';
 import type { Scheduler } from './scheduler.js';
 import { singleFlight } from './single-flight.js';
-
-/** How many refreshes in a row may get an answer no retry will change before the session ends. */
-const MAX_UNUSABLE_ANSWERS = 3;
 
 /** What the refresh run needs of the session engine. */
 export interface RefreshHost {
@@ -54,10 +51,13 @@ export interface RefreshRun {
 /**
  * The refresh run (under the cross-tab lock, from the newest credentials the vault holds) and its
  * failure policy: a refused refresh ends the session, a status no retry changes ends it after a few
- * tries, anything else is retried with backoff while the session is kept.
+ * tries, an answer that is not a token response after a bounded run (givesUp), anything else is
+ * retried with backoff while the session is kept.
  */
 export function createRefreshRun(host: RefreshHost): RefreshRun {
   let failures = 0;
+  /** When the current run of failed refreshes (`failures`) began. */
+  let failingSince = 0;
   let retryAt = 0;
   let expiredNotified: number | null = null;
 
@@ -95,8 +95,9 @@ export function createRefreshRun(host: RefreshHost): RefreshRun {
     const now = Date.now();
     if (code === 'refresh_rejected') return host.end(now >= sent.expiresAt ? 'expired' : 'refresh-rejected');
     host.emit('error', { error });
-    // A status that no retry will change (a 400, a CSRF 403, a 404, a redirect): a few tries, then the session ends.
-    if ((code === 'http' || code === 'redirect_refused') && failures >= MAX_UNUSABLE_ANSWERS - 1) return host.end('refresh-failed');
+    if (failures === 0) failingSince = now;
+    // A status no retry changes, or an answer that is not a token response again and again: bounded retries, then the session ends.
+    if (givesUp(code, failures + 1, now - failingSince, host.backoff)) return host.end('refresh-failed');
     retryAt = now + backoffDelay(failures++, host.backoff, error.retryAfter);
     if (code !== 'internal') host.scheduler.at(retryAt);
     host.state.update({ error, expired: now >= sent.expiresAt });

@@ -99,9 +99,10 @@ describe('two reference-server processes sharing one Redis (real Chromium, one o
     const other = c.processes[1 - rotatedBy]!;
     await other.control('reset');
 
+    // A copy of the cookie alone (a thief's): the browser's own session would be within the grace window.
     const replay = await fetch(`${other.url}/auth/refresh`, {
       method: 'POST',
-      headers: { cookie: await cookieHeader(context, { tw_refresh: used }), 'x-xsrf-token': await cookieValue(context, 'XSRF-TOKEN') },
+      headers: { cookie: `tw_refresh=${used}; XSRF-TOKEN=x`, 'x-xsrf-token': 'x' },
     });
     expect(replay.status).toBe(401);
     expect((await other.stats()).reuseDetections).toBe(1);

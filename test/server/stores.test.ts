@@ -1,7 +1,7 @@
 // The stores behind the reference server, the same tests against both implementations:
 // SQLite (a temporary file) and a real redis-server. Each test opens two store instances on
 // the same data, standing for two server processes, and works through both.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { SessionData } from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '../../demo/server/redis/client.ts';
@@ -11,7 +11,7 @@ import { openSqliteStores, type Stores, type StoreSettings } from '../../demo/se
 import { tempDatabase } from './http.ts';
 import { startRedis, type RedisServer } from './redis.ts';
 
-const SETTINGS: StoreSettings = { refreshTtlMs: 60_000, absoluteMs: 120_000, graceWindowMs: 0 };
+const SETTINGS: StoreSettings = { refreshTtlMs: 60_000, absoluteMs: 120_000, graceWindowMs: 0, sealSecret: randomBytes(32) };
 
 let redis: RedisServer | undefined;
 const db = tempDatabase();
@@ -99,7 +99,7 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
       expect(await b.refreshTokens.familyKey('never-started')).toBeNull();
       const second = await b.refreshTokens.rotate(first.token);
       expect(second).toMatchObject({ ok: true, kind: 'rotated', issued: { jkt } });
-      expect(await b.refreshTokens.rotate(first.token)).toMatchObject({ ok: true, kind: 'grace', issued: { jkt } });
+      expect(await b.refreshTokens.rotate(first.token, true)).toMatchObject({ ok: true, kind: 'grace', issued: { jkt } });
       expect(await a.refreshTokens.rotate(unbound.token)).toMatchObject({ ok: true, issued: { jkt: null } });
     }));
 
@@ -111,6 +111,55 @@ describe.each(BACKENDS)('%s stores', (_name, backing) => {
       expect(second.ok && (await a.refreshTokens.rotate(second.issued.token))).toEqual({ ok: false, reason: 'revoked' });
       expect(await a.refreshTokens.familyEnd(first.familyId)).toBeNull();
     }));
+
+  it('issue 24: the same session replaying a used token within the grace window gets the live token on any process, never a new one', () =>
+    twoProcesses({ graceWindowMs: 10_000 }, async (a, b) => {
+      const first = await a.refreshTokens.startFamily('alice');
+      const second = await a.refreshTokens.rotate(first.token);
+      if (!second.ok) throw new Error('rotation failed');
+      // A page reloaded before it stored `second` replays `first`, through the other process, twice.
+      for (const store of [b, a, b]) {
+        expect(await store.refreshTokens.rotate(first.token, true)).toEqual({ ok: true, kind: 'grace', issued: second.issued });
+      }
+      // One branch: the successor rotates as ever, and a later replay of `first` leads to its successor.
+      const third = await b.refreshTokens.rotate(second.issued.token);
+      if (!third.ok) throw new Error('rotation failed');
+      expect(third.kind).toBe('rotated');
+      expect(await a.refreshTokens.rotate(first.token, true)).toEqual({ ok: true, kind: 'grace', issued: third.issued });
+      expect(await b.refreshTokens.rotate(second.issued.token, true)).toEqual({ ok: true, kind: 'grace', issued: third.issued });
+      expect(await a.refreshTokens.isRedeemable(third.issued.token)).toBe(true);
+      expect(await a.refreshTokens.familyEnd(first.familyId)).not.toBeNull();
+    }));
+
+  it('issue 24: a replay racing the rotation of its successor on the other process leaves one live branch', () =>
+    twoProcesses({ graceWindowMs: 10_000 }, async (a, b) => {
+      const first = await a.refreshTokens.startFamily('alice');
+      const second = await a.refreshTokens.rotate(first.token);
+      if (!second.ok) throw new Error('rotation failed');
+      const [replayed, rotated] = await Promise.all([a.refreshTokens.rotate(first.token, true), b.refreshTokens.rotate(second.issued.token)]);
+      if (!replayed.ok || !rotated.ok) throw new Error(`lost the family: ${JSON.stringify([replayed, rotated])}`);
+      // The replay got the successor before its rotation, or its own successor after: either way on the one chain.
+      expect([second.issued.token, rotated.issued.token]).toContain(replayed.issued.token);
+      expect(await b.refreshTokens.rotate(replayed.issued.token, true)).toMatchObject({ ok: true, issued: { token: rotated.issued.token } });
+      expect(await a.refreshTokens.isRedeemable(rotated.issued.token)).toBe(true);
+    }));
+
+  it('issue 24: a used token replayed by another session, past the window, or with grace 0 revokes the family', async () => {
+    const cases: [Partial<StoreSettings>, boolean, number][] = [
+      [{ graceWindowMs: 10_000 }, false, 0], // not the session that used it
+      [{ graceWindowMs: 200 }, true, 300], // the window has passed
+      [{ graceWindowMs: 0 }, true, 0], // strict rotation
+    ];
+    for (const [settings, sameSession, wait] of cases) {
+      await twoProcesses(settings, async (a) => {
+        const first = await a.refreshTokens.startFamily('alice');
+        const second = await a.refreshTokens.rotate(first.token);
+        await pass(wait);
+        expect(await a.refreshTokens.rotate(first.token, sameSession)).toEqual({ ok: false, reason: 'reuse' }); // on the process that rotated
+        expect(second.ok && (await a.refreshTokens.rotate(second.issued.token, true))).toEqual({ ok: false, reason: 'revoked' });
+      });
+    }
+  });
 
   it('revokes one family, or all of a user but one, for every process', () =>
     twoProcesses({}, async (a, b) => {

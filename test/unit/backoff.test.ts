@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter } from '../../src/refresh/backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, givesUp, parseRetryAfter } from '../../src/refresh/backoff.js';
 
 const FLOOR = 250;
 const TEN_MINUTES = 600_000;
@@ -82,5 +82,32 @@ describe('parseRetryAfter', () => {
     ['hexadecimal', '0x10'],
   ])('returns undefined for a header that is %s', (_name, header) => {
     expect(parseRetryAfter(header, now)).toBeUndefined();
+  });
+});
+
+describe('givesUp: when a run of failed refreshes ends the session (issue 24, point 4)', () => {
+  const MINUTE = 60_000;
+
+  it('retries answers that are not a token response for 5 attempts and 2 minutes, whichever is later', () => {
+    for (const code of ['invalid_response', 'redirect_refused'] as const) {
+      expect(givesUp(code, 4, 10 * MINUTE)).toBe(false); // a long outage, but only 4 tries
+      expect(givesUp(code, 30, 2 * MINUTE - 1)).toBe(false); // many quick tries, not yet 2 minutes
+      expect(givesUp(code, 5, 2 * MINUTE)).toBe(true);
+    }
+  });
+
+  it('follows the given attempts and giveUpAfter', () => {
+    const options = { ...DEFAULT_BACKOFF, attempts: 2, giveUpAfter: 500 };
+    expect(givesUp('invalid_response', 2, 499, options)).toBe(false);
+    expect(givesUp('invalid_response', 2, 500, options)).toBe(true);
+  });
+
+  it('ends at the third status no retry changes, at once', () => {
+    expect(givesUp('http', 2, 0)).toBe(false);
+    expect(givesUp('http', 3, 0)).toBe(true);
+  });
+
+  it('never gives up on what the server has not answered: network, timeouts, 5xx, 429, bugs', () => {
+    for (const code of ['network', 'timeout', 'server', 'rate_limited', 'internal'] as const) expect(givesUp(code, 1000, 60 * MINUTE)).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 // Refresh-token families in Redis: the same rules as the SQLite store (refresh-tokens.ts),
 // for several processes. Keys (under the prefix):
-//   t:<sha256 of token>  hash {family, expires, used}   expires at the token's expiry
+//   t:<sha256 of token>  hash {family, expires, used, next}   expires at the token's expiry
+//                        (next: the successor's hash, set with used)
+//   b:<sha256 of token>  the successor sealed for the grace window (refresh-tokens.ts)   expires with the window
 //   f:<family id>        hash {user, created, revoked, reason, jkt, idle}   expires at the absolute end
 //                        (jkt: the DPoP key thumbprint of a bound family, absent when unbound;
 //                        idle: the newest token's expiry, past which the family is idle-expired)
@@ -8,12 +10,14 @@
 // Rotation is one Lua script: it checks the presented token, marks it used and stores its
 // successor with nothing in between, so two processes rotating the same token at the same
 // instant get one winner, and a used token presented again revokes its family whichever
-// process sees it. Expiry is Redis's: a token past its TTL is simply gone.
+// process sees it; a replay within the grace window collects the boxes down to the live token in
+// the same script, so it cannot race a rotation on another process. Expiry is Redis's: a token past its TTL is simply gone.
 import { randomUUID } from 'node:crypto';
 import {
   hashToken,
+  MAX_REPLAY_CHAIN,
   newToken,
-  RecentTokens,
+  SuccessorBoxes,
   type IssuedRefreshToken,
   type RefreshTokenStore,
   type RevokeReason,
@@ -32,25 +36,44 @@ const START = new LuaScript(`${ADD_TO_SET}
   add_to_set(KEYS[3], ARGV[5], ARGV[4])
 `);
 
-// KEYS: presented token. ARGV: now, successor's hash, token TTL, absolute lifetime, grace window, prefix.
-// Returns {outcome, family, user, created, successor's expiry, jkt ('' for none)} (as far as known).
+// KEYS: presented token. ARGV: now, successor's hash, token TTL, absolute lifetime, grace window, prefix,
+// successor's box ('' for none), '1' for the same session, longest chain, presented token's hash.
+// Returns {outcome, family, user, created, (live) successor's expiry, jkt ('' for none), boxes...} (as far as known).
 const ROTATE = new LuaScript(`
   local now = tonumber(ARGV[1])
-  local t = redis.call('HMGET', KEYS[1], 'family', 'expires', 'used')
+  local grace = tonumber(ARGV[5])
+  local prefix = ARGV[6]
+  local t = redis.call('HMGET', KEYS[1], 'family', 'expires', 'used', 'next')
   if not t[1] then return {'unknown'} end
   if tonumber(t[2]) <= now then return {'expired'} end
-  local fkey = ARGV[6] .. 'f:' .. t[1]
+  local fkey = prefix .. 'f:' .. t[1]
   local f = redis.call('HMGET', fkey, 'user', 'created', 'revoked', 'jkt')
   if not f[1] or f[3] then return {'revoked'} end
   if t[3] then
-    -- Used before: within the grace window the caller may know the current token, else reuse.
-    if now - tonumber(t[3]) < tonumber(ARGV[5]) then return {'used', t[1], f[1], f[2], t[3]} end
+    -- Used before: the same session within the window gets the boxes down to the live token.
+    if ARGV[8] == '1' and now - tonumber(t[3]) < grace then
+      local reply = {'grace', t[1], f[1], f[2], '', f[4] or ''}
+      local hash, link = ARGV[10], t
+      while link[4] and #reply - 6 < tonumber(ARGV[9]) do
+        local box = redis.call('GET', prefix .. 'b:' .. hash)
+        if not box then break end
+        table.insert(reply, box)
+        hash = link[4]
+        link = redis.call('HMGET', prefix .. 't:' .. hash, 'family', 'expires', 'used', 'next')
+        if not link[1] or tonumber(link[2]) <= now then break end
+        if not link[3] then
+          reply[5] = link[2]
+          return reply
+        end
+      end
+    end
     redis.call('HSET', fkey, 'revoked', ARGV[1], 'reason', 'reuse')
     return {'reuse', t[1]}
   end
-  redis.call('HSET', KEYS[1], 'used', ARGV[1])
+  redis.call('HSET', KEYS[1], 'used', ARGV[1], 'next', ARGV[2])
+  if ARGV[7] ~= '' then redis.call('SET', prefix .. 'b:' .. ARGV[10], ARGV[7], 'PX', grace) end
   local expires = math.min(now + tonumber(ARGV[3]), tonumber(f[2]) + tonumber(ARGV[4]))
-  local next = ARGV[6] .. 't:' .. ARGV[2]
+  local next = prefix .. 't:' .. ARGV[2]
   redis.call('HSET', next, 'family', t[1], 'expires', expires)
   redis.call('HSET', fkey, 'idle', expires)
   redis.call('PEXPIREAT', next, expires)
@@ -86,14 +109,14 @@ const REDEEMABLE = new LuaScript(`
 `);
 
 export class RedisRefreshTokens implements RefreshTokenStore {
-  private readonly recent: RecentTokens;
+  private readonly boxes: SuccessorBoxes;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly settings: StoreSettings,
   ) {
-    this.recent = new RecentTokens(settings.graceWindowMs);
+    this.boxes = new SuccessorBoxes(settings.sealSecret);
   }
 
   private key(kind: 't' | 'f' | 'uf', id: string): string {
@@ -118,33 +141,30 @@ export class RedisRefreshTokens implements RefreshTokenStore {
     return (await REDEEMABLE.run(this.redis, [this.key('t', hashToken(token))], [Date.now(), this.prefix])) === 1;
   }
 
-  async rotate(token: string): Promise<RotationResult> {
+  async rotate(token: string, sameSession = false): Promise<RotationResult> {
     const now = Date.now();
     const successor = newToken();
     const { graceWindowMs, refreshTtlMs, absoluteMs } = this.settings;
+    const presented = hashToken(token);
+    const box = graceWindowMs > 0 ? this.boxes.seal(token, successor) : '';
     const reply = (await ROTATE.run(
       this.redis,
-      [this.key('t', hashToken(token))],
-      [now, hashToken(successor), refreshTtlMs, absoluteMs, graceWindowMs, this.prefix],
+      [this.key('t', presented)],
+      [now, hashToken(successor), refreshTtlMs, absoluteMs, graceWindowMs, this.prefix, box, sameSession ? '1' : '0', MAX_REPLAY_CHAIN, presented],
     )) as string[];
-    const [outcome, familyId = '', user = '', , last = '', jkt = ''] = reply;
+    const [outcome, familyId = '', user = '', , expires = '', jkt = '', ...boxes] = reply;
+    const issued = (value: string) => ({ token: value, familyId, user, expiresAt: Number(expires), jkt: jkt || null });
     switch (outcome) {
-      case 'rotated': {
-        const issued = { token: successor, familyId, user, expiresAt: Number(last), jkt: jkt || null };
-        this.recent.remember(issued, now);
-        return { ok: true, kind: 'rotated', issued };
-      }
-      case 'used': {
-        const graced = this.recent.graced(familyId, Number(last), now);
-        if (graced) return { ok: true, kind: 'grace', issued: graced };
-        await this.revokeFamily(familyId, 'reuse');
+      case 'rotated':
+        return { ok: true, kind: 'rotated', issued: issued(successor) };
+      case 'grace': {
+        const current = this.boxes.open(token, boxes);
+        if (current !== undefined) return { ok: true, kind: 'grace', issued: issued(current) };
+        await this.revokeFamily(familyId, 'reuse'); // boxes sealed under another secret: no replay
         return { ok: false, reason: 'reuse' };
       }
-      case 'reuse':
-        this.recent.forget(familyId);
-        return { ok: false, reason: 'reuse' };
       default:
-        return { ok: false, reason: outcome as 'unknown' | 'expired' | 'revoked' };
+        return { ok: false, reason: outcome as 'unknown' | 'expired' | 'revoked' | 'reuse' };
     }
   }
 
@@ -158,12 +178,10 @@ export class RedisRefreshTokens implements RefreshTokenStore {
 
   async revokeFamily(familyId: string, reason: RevokeReason): Promise<void> {
     await REVOKE.run(this.redis, [this.key('f', familyId)], [Date.now(), reason]);
-    this.recent.forget(familyId);
   }
 
   async revokeAllOf(user: string, reason: RevokeReason, keep: string | null = null): Promise<void> {
     await REVOKE_USER.run(this.redis, [this.key('uf', user)], [Date.now(), reason, keep ?? '', this.prefix]);
-    this.recent.forget();
   }
 
   async familyEnd(familyId: string): Promise<number | null> {

@@ -71,7 +71,9 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     // disappears before it leaves its old token valid.
     if ((await ctx.refreshTokens.isRedeemable(token)) && !(await refreshDelayPassed(ctx, req, res))) return;
 
-    const result = await ctx.refreshTokens.rotate(token);
+    // The grace window serves only the session that used the token (its session cookie; a bound
+    // family's key was proved above): a copy replayed from anywhere else is reuse.
+    const result = await ctx.refreshTokens.rotate(token, family !== undefined && req.session.familyId === family);
     if (!result.ok) {
       if (result.reason === 'reuse') ctx.controls.count('reuseDetections');
       if (fromCookie) res.clearCookie(namesFor(ctx, req).refresh, refreshCookieOptions(ctx, req)); // it is dead: drop it
