@@ -1,5 +1,515 @@
+// WebKit for the browser tests: WebKitGTK's WebKitWebDriver (classic W3C WebDriver over HTTP;
+// WebKitGTK 2.50 has no BiDi) behind the part of Playwright's Browser/BrowserContext/Page API
+// the tests use, so that no test is written per engine. A context is one WebDriver session (its
+// own MiniBrowser with its own ephemeral profile), a page one of its windows.
+//
+// What classic WebDriver cannot do, this does in the page or not at all:
+// - events: page errors and console.error are caught by a trap the adapter's first script in
+//   each document installs, and drained with every later command (errors thrown while the page
+//   loads, before that first command, are not seen);
+// - addInitScript runs the script right after each navigation, not before the page's own
+//   scripts (tests that need "before" skip in WebKit, see engine.ts `exceptIn`);
+// - everything else (route, clock, CDP, setOffline, waitForResponse...) throws "not supported".
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 
-export function launchWebKit(_driverPath: string): Promise<Browser> {
-  return Promise.reject(new Error('not yet'));
+class WebDriverError extends Error {}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One WebKitWebDriver process and its one session: a fresh browser profile. */
+class Session {
+  private queue: Promise<unknown> = Promise.resolve();
+  private current: string | undefined;
+
+  private constructor(
+    private readonly driver: ChildProcess,
+    private readonly base: string,
+  ) {}
+
+  static async start(driverPath: string): Promise<Session> {
+    const port = await freePort();
+    const driver = spawn(driverPath, [`--port=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    driver.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+    const root = `http://127.0.0.1:${port}`;
+    for (let tries = 0; ; tries++) {
+      try {
+        if ((await fetch(`${root}/status`)).ok) break;
+      } catch {
+        if (driver.exitCode !== null || tries > 100) throw new Error(`WebKitWebDriver did not start: ${log}`);
+        await sleep(50);
+      }
+    }
+    const created = (await (
+      await fetch(`${root}/session`, {
+        method: 'POST',
+        body: JSON.stringify({ capabilities: { alwaysMatch: {} } }),
+      })
+    ).json()) as { value: { sessionId?: string; message?: string } };
+    if (!created.value.sessionId) {
+      driver.kill();
+      throw new Error(`WebKitWebDriver session: ${created.value.message}`);
+    }
+    const session = new Session(driver, `${root}/session/${created.value.sessionId}`);
+    // Tests bound their own waits; the driver's 30 s script timeout would cut a long evaluate.
+    await session.raw('POST', '/timeouts', { script: 300_000, pageLoad: 60_000 });
+    return session;
+  }
+
+  async raw(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(this.base + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = (await response.json()) as { value: { error?: string; message?: string } | null };
+    if (!response.ok) throw new WebDriverError(`WebDriver ${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
+    return json.value;
+  }
+
+  /** One command at a time per session, run in `window` (WebDriver has a single current window). */
+  in<T>(window: string | undefined, command: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      if (window !== undefined && window !== this.current) {
+        await this.raw('POST', '/window', { handle: window });
+        this.current = window;
+      }
+      return command();
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  handles(): Promise<string[]> {
+    return this.in(undefined, () => this.raw('GET', '/window/handles') as Promise<string[]>);
+  }
+
+  forget(window: string): void {
+    if (this.current === window) this.current = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.raw('DELETE', '').catch(() => undefined);
+    this.driver.kill();
+  }
+}
+
+/** Installed by the first script in each document; drained by every script after it. */
+const TRAP = `if (!window.__twTrap) {
+  const q = (window.__twTrap = []);
+  addEventListener('error', (e) => q.push(['pageerror', (e.error && e.error.stack) || e.message]));
+  addEventListener('unhandledrejection', (e) => q.push(['pageerror', String((e.reason && e.reason.stack) || e.reason)]));
+  const error = console.error;
+  console.error = function (...args) { q.push(['console', args.map(String).join(' ')]); return error.apply(this, args); };
+}`;
+
+// execute/async: arguments are [source, isFunction, arg, done]. Values come back as WebDriver
+// serializes them (JSON-like); `undefined` is kept apart from null as Playwright does.
+const EVALUATE = `const [source, isFunction, arg, done] = arguments;
+${TRAP}
+const drain = () => window.__twTrap.splice(0);
+Promise.resolve()
+  .then(() => { const f = (0, eval)('(' + source + ')'); return isFunction ? f(arg) : f; })
+  .then((v) => done({ ok: true, undef: v === undefined, value: v === undefined ? null : v, events: drain(), href: location.href }),
+        (e) => done({ ok: false, error: String((e && e.stack) || e), events: drain(), href: location.href }));`;
+
+interface Evaluated {
+  ok: boolean;
+  undef?: boolean;
+  value?: unknown;
+  error?: string;
+  events: [string, string][];
+  href: string;
+}
+
+type PageFunction = string | ((arg: never) => unknown);
+
+interface WaitOptions {
+  timeout?: number;
+  polling?: number | 'raf';
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+async function until<T>(what: string, timeout: number, interval: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new TimeoutError(`${what}: Timeout ${timeout}ms exceeded`);
+    await sleep(interval);
+  }
+}
+
+class WebKitLocator {
+  constructor(
+    private readonly page: WebKitPage,
+    private readonly selector: string,
+    private readonly hasText?: string,
+    private readonly nth?: number,
+  ) {}
+
+  filter(options: { hasText?: string }): WebKitLocator {
+    return new WebKitLocator(this.page, this.selector, options.hasText ?? this.hasText, this.nth);
+  }
+
+  first(): WebKitLocator {
+    return new WebKitLocator(this.page, this.selector, this.hasText, 0);
+  }
+
+  /** Runs `body` over the matching elements (an array `els`) in the page. */
+  private query(body: string): Promise<unknown> {
+    const source = `([selector, hasText, nth]) => {
+      let els = [...document.querySelectorAll(selector)].filter((e) => hasText == null || e.textContent.includes(hasText));
+      if (nth != null) els = els.slice(nth, nth + 1);
+      ${body}
+    }`;
+    return this.page.run(source, true, [this.selector, this.hasText ?? null, this.nth ?? null]);
+  }
+
+  /** Waits for the first match, then runs `body` with it as `el`. */
+  private async one<T>(body: string, timeout = 30_000): Promise<T> {
+    const result = await until(`locator(${this.selector}).waitFor`, timeout, 100, async () => {
+      const r = (await this.query(`const el = els[0]; if (!el) return undefined; return { v: (() => { ${body} })() };`)) as { v: T } | undefined;
+      return r ?? undefined;
+    });
+    return result.v;
+  }
+
+  async waitFor(options: { timeout?: number } = {}): Promise<void> {
+    await this.one('return null;', options.timeout);
+  }
+
+  count(): Promise<number> {
+    return this.query('return els.length;') as Promise<number>;
+  }
+
+  allTextContents(): Promise<string[]> {
+    return this.query('return els.map((e) => e.textContent);') as Promise<string[]>;
+  }
+
+  textContent(): Promise<string | null> {
+    return this.one('return el.textContent;');
+  }
+
+  innerText(): Promise<string> {
+    return this.one('return el.innerText;');
+  }
+
+  async click(): Promise<void> {
+    await this.one('el.scrollIntoView(); el.click(); return null;');
+  }
+
+  async fill(value: string): Promise<void> {
+    // The native setter, then `input`: what typing does, so React's and Vue's bindings see it.
+    await this.one(`const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+      Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, ${JSON.stringify(value)});
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      return null;`);
+  }
+}
+
+function unsupported(what: string): never {
+  throw new Error(`${what} is not supported by the WebKit (classic WebDriver) adapter`);
+}
+
+class WebKitPage extends EventEmitter {
+  private closed = false;
+  /** The URL as of the last command: Playwright's url() is synchronous, WebDriver's is not. */
+  private href = 'about:blank';
+  readonly mouse = { move: async () => undefined };
+
+  constructor(
+    readonly ctx: WebKitContext,
+    readonly handle: string,
+  ) {
+    super();
+  }
+
+  private session(): Session {
+    return this.ctx.session;
+  }
+
+  context(): WebKitContext {
+    return this.ctx;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  private emitEvents(events: [string, string][]): void {
+    for (const [kind, text] of events) {
+      if (kind === 'pageerror') {
+        const error = new Error(text.split('\n')[0]);
+        error.stack = text;
+        this.emit('pageerror', error);
+      } else this.emit('console', { type: () => 'error', text: () => text });
+    }
+  }
+
+  evaluate(fn: PageFunction, arg?: unknown): Promise<unknown> {
+    return typeof fn === 'function' ? this.run(fn.toString(), true, arg) : this.run(fn, false, arg);
+  }
+
+  /** `source` is a function's source (called with `arg`) or an expression. */
+  async run(source: string, isFunction: boolean, arg: unknown): Promise<unknown> {
+    const result = (await this.session().in(this.handle, () =>
+      this.session().raw('POST', '/execute/async', { script: EVALUATE, args: [source, isFunction, arg ?? null] }),
+    )) as Evaluated;
+    this.href = result.href;
+    this.emitEvents(result.events);
+    if (!result.ok) throw new Error(`page.evaluate: ${result.error}`);
+    return result.undef ? undefined : result.value;
+  }
+
+  async waitForFunction(fn: PageFunction, arg?: unknown, options: WaitOptions = {}): Promise<{ jsonValue(): Promise<unknown>; dispose(): Promise<void> }> {
+    const interval = typeof options.polling === 'number' ? Math.max(options.polling, 50) : 100;
+    const value = await until('page.waitForFunction', options.timeout ?? 30_000, interval, async () => {
+      const v = await this.evaluate(fn, arg);
+      return v ? { v } : undefined;
+    });
+    return { jsonValue: async () => value.v, dispose: async () => undefined };
+  }
+
+  private async afterNavigation(): Promise<void> {
+    for (const script of this.ctx.initScripts) await this.evaluate(script.source, script.arg);
+  }
+
+  async goto(url: string): Promise<null> {
+    await this.session().in(this.handle, () => this.session().raw('POST', '/url', { url }));
+    this.href = url;
+    await this.afterNavigation();
+    return null;
+  }
+
+  async reload(): Promise<null> {
+    await this.session().in(this.handle, () => this.session().raw('POST', '/refresh'));
+    await this.afterNavigation();
+    return null;
+  }
+
+  async waitForLoadState(): Promise<void> {
+    await until('page.waitForLoadState', 30_000, 50, async () => ((await this.evaluate('document.readyState')) === 'complete' ? true : undefined));
+  }
+
+  async currentUrl(): Promise<string> {
+    this.href = (await this.session().in(this.handle, () => this.session().raw('GET', '/url'))) as string;
+    return this.href;
+  }
+
+  url(): string {
+    return this.href;
+  }
+
+  async waitForURL(want: string | ((url: URL) => boolean), options: { timeout?: number } = {}): Promise<void> {
+    const matches = typeof want === 'function' ? want : (url: URL) => globToRegExp(want).test(url.href);
+    await until('page.waitForURL', options.timeout ?? 30_000, 100, async () => {
+      const href = await this.currentUrl().catch(() => undefined);
+      return href !== undefined && matches(new URL(href)) ? true : undefined;
+    });
+  }
+
+  locator(selector: string, options: { hasText?: string } = {}): WebKitLocator {
+    return new WebKitLocator(this, selector, options.hasText);
+  }
+
+  click(selector: string): Promise<void> {
+    return this.locator(selector).click();
+  }
+
+  fill(selector: string, value: string): Promise<void> {
+    return this.locator(selector).fill(value);
+  }
+
+  textContent(selector: string): Promise<string | null> {
+    return this.locator(selector).textContent();
+  }
+
+  innerText(selector: string): Promise<string> {
+    return this.locator(selector).innerText();
+  }
+
+  async addInitScript(script: PageFunction, arg?: unknown): Promise<void> {
+    await this.ctx.addInitScript(script, arg);
+  }
+
+  async screenshot(options: { path?: string } = {}): Promise<Buffer> {
+    const base64 = (await this.session().in(this.handle, () => this.session().raw('GET', '/screenshot'))) as string;
+    const png = Buffer.from(base64, 'base64');
+    if (options.path) (await import('node:fs')).writeFileSync(options.path, png);
+    return png;
+  }
+
+  async bringToFront(): Promise<void> {
+    await this.session().in(this.handle, async () => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const session = this.session();
+    await session.in(this.handle, async () => {
+      await session.raw('DELETE', '/window');
+      session.forget(this.handle);
+    });
+    this.ctx.pages.delete(this);
+    this.emit('close');
+  }
+}
+
+/** Playwright's URL glob: `*` within a path segment, `**` across them. */
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+interface CookieParam {
+  name: string;
+  value: string;
+  url?: string;
+  domain?: string;
+  path?: string;
+  expires?: number;
+  httpOnly?: boolean;
+  secure?: boolean;
+  sameSite?: 'Strict' | 'Lax' | 'None';
+}
+
+class WebKitContext extends EventEmitter {
+  readonly pages = new Set<WebKitPage>();
+  readonly initScripts: { source: PageFunction; arg: unknown }[] = [];
+  /** The window the session starts with, handed to the first newPage(). */
+  private spare: string | undefined;
+
+  constructor(readonly session: Session) {
+    super();
+  }
+
+  static async create(driverPath: string): Promise<WebKitContext> {
+    const session = await Session.start(driverPath);
+    const context = new WebKitContext(session);
+    [context.spare] = await session.handles();
+    return context;
+  }
+
+  async newPage(): Promise<WebKitPage> {
+    let handle = this.spare;
+    this.spare = undefined;
+    if (handle === undefined) {
+      const created = (await this.session.in(undefined, () => this.session.raw('POST', '/window/new', { type: 'window' }))) as { handle: string };
+      handle = created.handle;
+    }
+    const page = new WebKitPage(this, handle);
+    this.pages.add(page);
+    this.emit('page', page);
+    return page;
+  }
+
+  async addInitScript(source: PageFunction, arg?: unknown): Promise<void> {
+    this.initScripts.push({ source, arg });
+  }
+
+  /** A page of this context on an origin of `url`, to read or write that origin's cookies through. */
+  private async pageAt(url: string | undefined): Promise<WebKitPage> {
+    const pages = [...this.pages];
+    if (url === undefined) return pages[0] ?? unsupported('context.cookies() before any page');
+    const want = new URL(url).origin;
+    for (const page of pages) if (new URL(await page.currentUrl()).origin === want) return page;
+    return pages[0] ?? unsupported(`context.cookies(${url}) with no page of that origin`);
+  }
+
+  async cookies(urls?: string | string[]): Promise<unknown[]> {
+    const list = urls === undefined ? [undefined] : Array.isArray(urls) ? urls : [urls];
+    const all: unknown[] = [];
+    for (const url of list) {
+      const page = await this.pageAt(url);
+      const cookies = (await this.session.in(page.handle, () => this.session.raw('GET', '/cookie'))) as (CookieParam & { expiry?: number })[];
+      const path = url === undefined ? undefined : new URL(url).pathname;
+      for (const { expiry, ...cookie } of cookies) {
+        if (path !== undefined && !path.startsWith(cookie.path ?? '/')) continue;
+        all.push({ ...cookie, expires: expiry ?? -1 });
+      }
+    }
+    return all;
+  }
+
+  async addCookies(cookies: CookieParam[]): Promise<void> {
+    for (const { url, expires, ...cookie } of cookies) {
+      const page = await this.pageAt(url ?? (cookie.domain ? `http://${cookie.domain}/` : undefined));
+      const body = { ...cookie, ...(expires !== undefined && expires > 0 ? { expiry: Math.floor(expires) } : {}) };
+      await this.session.in(page.handle, () => this.session.raw('POST', '/cookie', { cookie: body }));
+    }
+  }
+
+  async waitForEvent(event: 'page', options: { timeout?: number } = {}): Promise<WebKitPage> {
+    if (event !== 'page') unsupported(`context.waitForEvent(${event})`);
+    const known = new Set([...this.pages].map((page) => page.handle));
+    const handle = await until('context.waitForEvent(page)', options.timeout ?? 30_000, 100, async () => (await this.session.handles()).find((h) => !known.has(h)));
+    const page = new WebKitPage(this, handle);
+    this.pages.add(page);
+    this.emit('page', page);
+    return page;
+  }
+
+  setOffline(): Promise<void> {
+    return unsupported('context.setOffline');
+  }
+
+  newCDPSession(): Promise<never> {
+    return unsupported('CDP');
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+    this.emit('close');
+  }
+}
+
+class WebKitBrowser extends EventEmitter {
+  private readonly contexts = new Set<WebKitContext>();
+
+  constructor(private readonly driverPath: string) {
+    super();
+  }
+
+  version(): string {
+    return 'WebKitGTK';
+  }
+
+  async newContext(): Promise<WebKitContext> {
+    const context = await WebKitContext.create(this.driverPath);
+    this.contexts.add(context);
+    context.once('close', () => this.contexts.delete(context));
+    return context;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.contexts].map((context) => context.close()));
+    this.emit('disconnected');
+  }
+}
+
+/**
+ * A WebKit "browser": each newContext() starts its own WebKitWebDriver and MiniBrowser. Typed
+ * as Playwright's Browser so that the tests stay engine-neutral; what it does not implement
+ * throws, naming the call.
+ */
+export async function launchWebKit(driverPath: string): Promise<Browser> {
+  if (!process.env.DISPLAY) throw new Error('WebKitGTK needs an X display: run under xvfb-run (npm run test:engines does)');
+  return new WebKitBrowser(driverPath) as unknown as Browser;
 }
