@@ -378,6 +378,9 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/** Where the reference server sets cookies: '/' (CSRF, cookie mode) and '/auth' (the refresh cookie). */
+const COOKIE_FOLDERS = ['/', '/auth/'];
+
 interface CookieParam {
   name: string;
   value: string;
@@ -395,6 +398,7 @@ class WebKitContext extends EventEmitter {
   readonly initScripts: { source: PageFunction; arg: unknown }[] = [];
   /** The window the session starts with, handed to the first newPage(). */
   private spare: string | undefined;
+  private scratch: string | undefined;
 
   constructor(readonly session: Session) {
     super();
@@ -424,35 +428,47 @@ class WebKitContext extends EventEmitter {
     this.initScripts.push({ source, arg });
   }
 
-  /** A page of this context on an origin of `url`, to read or write that origin's cookies through. */
-  private async pageAt(url: string | undefined): Promise<WebKitPage> {
-    const pages = [...this.pages];
-    if (url === undefined) return pages[0] ?? unsupported('context.cookies() before any page');
-    const want = new URL(url).origin;
-    for (const page of pages) if (new URL(await page.currentUrl()).origin === want) return page;
-    return pages[0] ?? unsupported(`context.cookies(${url}) with no page of that origin`);
+  /**
+   * WebDriver reads and writes only the cookies of the current document's URL, path included,
+   * so cookies go through a scratch window (never listed as a page) sent to a 404 under the
+   * path wanted: `url`'s folder, or for all cookies each folder the reference server uses.
+   */
+  private async scratchAt(origin: string, folder: string): Promise<string> {
+    if (this.scratch === undefined) {
+      const created = (await this.session.in(undefined, () => this.session.raw('POST', '/window/new', { type: 'tab' }))) as { handle: string };
+      this.scratch = created.handle;
+    }
+    const handle = this.scratch;
+    await this.session.in(handle, () => this.session.raw('POST', '/url', { url: `${origin}${folder}__webdriver_cookie_jar__` }));
+    return handle;
+  }
+
+  private async origins(): Promise<string[]> {
+    const urls = await Promise.all([...this.pages].map((page) => page.currentUrl()));
+    return [...new Set(urls.filter((url) => url.startsWith('http')).map((url) => new URL(url).origin))];
   }
 
   async cookies(urls?: string | string[]): Promise<unknown[]> {
-    const list = urls === undefined ? [undefined] : Array.isArray(urls) ? urls : [urls];
-    const all: unknown[] = [];
-    for (const url of list) {
-      const page = await this.pageAt(url);
-      const cookies = (await this.session.in(page.handle, () => this.session.raw('GET', '/cookie'))) as (CookieParam & { expiry?: number })[];
-      const path = url === undefined ? undefined : new URL(url).pathname;
-      for (const { expiry, ...cookie } of cookies) {
-        if (path !== undefined && !path.startsWith(cookie.path ?? '/')) continue;
-        all.push({ ...cookie, expires: expiry ?? -1 });
-      }
+    const places: [string, string][] = [];
+    if (urls === undefined) for (const origin of await this.origins()) for (const folder of COOKIE_FOLDERS) places.push([origin, folder]);
+    else for (const url of Array.isArray(urls) ? urls : [urls]) places.push([new URL(url).origin, new URL(url).pathname.replace(/[^/]*$/, '')]);
+    const found = new Map<string, unknown>();
+    for (const [origin, folder] of places) {
+      const handle = await this.scratchAt(origin, folder);
+      const cookies = (await this.session.in(handle, () => this.session.raw('GET', '/cookie'))) as (CookieParam & { expiry?: number })[];
+      for (const { expiry, ...cookie } of cookies) found.set(`${cookie.domain} ${cookie.path} ${cookie.name}`, { ...cookie, expires: expiry ?? -1 });
     }
-    return all;
+    return [...found.values()];
   }
 
   async addCookies(cookies: CookieParam[]): Promise<void> {
     for (const { url, expires, ...cookie } of cookies) {
-      const page = await this.pageAt(url ?? (cookie.domain ? `http://${cookie.domain}/` : undefined));
-      const body = { ...cookie, ...(expires !== undefined && expires > 0 ? { expiry: Math.floor(expires) } : {}) };
-      await this.session.in(page.handle, () => this.session.raw('POST', '/cookie', { cookie: body }));
+      const at = new URL(url ?? `http://${cookie.domain}${cookie.path ?? '/'}`);
+      // The page's port is not in a cookie's domain: take it from a page of this context on that host.
+      const origin = url ? at.origin : ((await this.origins()).find((o) => new URL(o).hostname === at.hostname) ?? at.origin);
+      const handle = await this.scratchAt(origin, (cookie.path ?? at.pathname).replace(/[^/]*$/, '') || '/');
+      const body = { path: '/', ...cookie, ...(expires !== undefined && expires > 0 ? { expiry: Math.floor(expires) } : {}) };
+      await this.session.in(handle, () => this.session.raw('POST', '/cookie', { cookie: body }));
     }
   }
 
