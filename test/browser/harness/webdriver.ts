@@ -231,7 +231,13 @@ class WebKitPage extends EventEmitter {
   private closed = false;
   /** The URL as of the last command: Playwright's url() is synchronous, WebDriver's is not. */
   private href = 'about:blank';
-  readonly mouse = { move: async () => undefined };
+  /** Real pointer input through WebDriver actions, as Playwright's mouse gives. */
+  readonly mouse = {
+    move: async (x: number, y: number): Promise<void> => {
+      const actions = [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y) }] }];
+      await this.session().in(this.handle, () => this.session().raw('POST', '/actions', { actions }));
+    },
+  };
 
   constructor(
     readonly ctx: WebKitContext,
@@ -301,6 +307,10 @@ class WebKitPage extends EventEmitter {
     await this.session().in(this.handle, () => this.session().raw('POST', '/refresh'));
     await this.afterNavigation();
     return null;
+  }
+
+  async waitForTimeout(ms: number): Promise<void> {
+    await sleep(ms);
   }
 
   async waitForLoadState(): Promise<void> {
