@@ -71,7 +71,8 @@ class Session {
   }
 
   async raw(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(this.base + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const payload = body === undefined && method === 'POST' ? {} : body; // a POST must carry a JSON object
+    const response = await fetch(this.base + path, { method, body: payload === undefined ? undefined : JSON.stringify(payload) });
     const json = (await response.json()) as { value: { error?: string; message?: string } | null };
     if (!response.ok) throw new WebDriverError(`WebDriver ${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
     return json.value;
