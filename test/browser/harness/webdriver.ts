@@ -115,18 +115,41 @@ const TRAP = `if (!window.__twTrap) {
   console.error = function (...args) { q.push(['console', args.map(String).join(' ')]); return error.apply(this, args); };
 }`;
 
-// execute/async: arguments are [source, isFunction, arg, done]. Values come back as WebDriver
-// serializes them (JSON-like); `undefined` is kept apart from null as Playwright does.
-const EVALUATE = `const [source, isFunction, arg, done] = arguments;
+// An evaluate must not hold the session: WebDriver runs one command at a time, and a test may
+// wait on one tab's promise while it drives another (or closes the tab under it). So START runs
+// the function and, if it returns a promise, parks it in the page under an id and answers at
+// once; POLL collects it later. Values come back as WebDriver serializes them (JSON-like);
+// `undefined` is kept apart from null as Playwright does. A document that navigated away or
+// closed loses its parked promises: the evaluate then fails, as Playwright's does.
+const START = `const [source, isFunction, arg, id] = arguments;
 ${TRAP}
-const drain = () => window.__twTrap.splice(0);
-Promise.resolve()
-  .then(() => { const f = (0, eval)('(' + source + ')'); return isFunction ? f(arg) : f; })
-  .then((v) => done({ ok: true, undef: v === undefined, value: v === undefined ? null : v, events: drain(), href: location.href }),
-        (e) => done({ ok: false, error: String((e && e.stack) || e), events: drain(), href: location.href }));`;
+const pending = (window.__twPending ??= {});
+const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
+const fail = (e) => ({ ok: false, error: String((e && e.stack) || e) });
+let result;
+try {
+  const f = (0, eval)('(' + source + ')');
+  result = isFunction ? f(arg) : f;
+} catch (e) {
+  return { ...fail(e), events: window.__twTrap.splice(0), href: location.href };
+}
+if (!result || typeof result.then !== 'function') return { ...settle(result), events: window.__twTrap.splice(0), href: location.href };
+pending[id] = null;
+result.then((v) => (pending[id] = settle(v)), (e) => (pending[id] = fail(e)));
+return { parked: true, events: window.__twTrap.splice(0), href: location.href };`;
+
+const POLL = `const [id] = arguments;
+const pending = window.__twPending;
+const done = pending && pending[id];
+if (done) delete pending[id];
+return { lost: !pending || !(id in pending || done), ...(done || { parked: true }), events: window.__twTrap ? window.__twTrap.splice(0) : [], href: location.href };`;
+
+let evaluations = 0;
 
 interface Evaluated {
-  ok: boolean;
+  parked?: boolean;
+  lost?: boolean;
+  ok?: boolean;
   undef?: boolean;
   value?: unknown;
   error?: string;
@@ -235,7 +258,9 @@ class WebKitPage extends EventEmitter {
   /** Real pointer input through WebDriver actions, as Playwright's mouse gives. */
   readonly mouse = {
     move: async (x: number, y: number): Promise<void> => {
-      const actions = [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y) }] }];
+      const actions = [
+        { type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', x: Math.round(x), y: Math.round(y) }] },
+      ];
       await this.session().in(this.handle, () => this.session().raw('POST', '/actions', { actions }));
     },
   };
@@ -275,13 +300,24 @@ class WebKitPage extends EventEmitter {
 
   /** `source` is a function's source (called with `arg`) or an expression. */
   async run(source: string, isFunction: boolean, arg: unknown): Promise<unknown> {
-    const result = (await this.session().in(this.handle, () =>
-      this.session().raw('POST', '/execute/async', { script: EVALUATE, args: [source, isFunction, arg ?? null] }),
-    )) as Evaluated;
-    this.href = result.href;
-    this.emitEvents(result.events);
+    const id = `e${++evaluations}`;
+    let result = await this.command(START, [source, isFunction, arg ?? null, id]);
+    while (result.parked) {
+      await sleep(25);
+      if (this.closed) throw new Error('page.evaluate: Target page, context or browser has been closed');
+      result = await this.command(POLL, [id]);
+      if (result.lost) throw new Error('page.evaluate: Execution context was destroyed, most likely because of a navigation');
+    }
     if (!result.ok) throw new Error(`page.evaluate: ${result.error}`);
     return result.undef ? undefined : result.value;
+  }
+
+  private async command(script: string, args: unknown[]): Promise<Evaluated> {
+    const session = this.session();
+    const result = (await session.in(this.handle, () => session.raw('POST', '/execute/sync', { script, args }))) as Evaluated;
+    this.href = result.href;
+    this.emitEvents(result.events);
+    return result;
   }
 
   async waitForFunction(fn: PageFunction, arg?: unknown, options: WaitOptions = {}): Promise<{ jsonValue(): Promise<unknown>; dispose(): Promise<void> }> {
@@ -385,7 +421,11 @@ class WebKitPage extends EventEmitter {
 
 /** Playwright's URL glob: `*` within a path segment, `**` across them. */
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*');
+  const escaped = glob
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '.*');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -486,7 +526,9 @@ class WebKitContext extends EventEmitter {
   async waitForEvent(event: 'page', options: { timeout?: number } = {}): Promise<WebKitPage> {
     if (event !== 'page') unsupported(`context.waitForEvent(${event})`);
     const known = new Set([...this.pages].map((page) => page.handle));
-    const handle = await until('context.waitForEvent(page)', options.timeout ?? 30_000, 100, async () => (await this.session.handles()).find((h) => !known.has(h)));
+    const handle = await until('context.waitForEvent(page)', options.timeout ?? 30_000, 100, async () =>
+      (await this.session.handles()).find((h) => !known.has(h)),
+    );
     const page = new WebKitPage(this, handle);
     this.pages.add(page);
     this.emit('page', page);
