@@ -34,9 +34,9 @@ function run(engine: EngineName): Outcome {
   const report = join(dir, `${engine}.json`);
   const vitest = ['vitest', 'run', '--project', 'browser', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra];
   const needsDisplay = engine === 'webkit' && !process.env.DISPLAY;
-  const [command, ...args] = needsDisplay ? ['xvfb-run', '-a', 'npx', ...vitest] : ['npx', ...vitest];
+  const [command, args] = needsDisplay ? ['xvfb-run', ['-a', 'npx', ...vitest]] : ['npx', vitest];
   console.log(`\n=== ${engine}: ${[command, ...args].join(' ')}\n`);
-  const { status } = spawnSync(command!, args, { stdio: 'inherit', env: { ...process.env, TOKENWARD_ENGINE: engine } });
+  const { status } = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, TOKENWARD_ENGINE: engine } });
   try {
     const json = JSON.parse(readFileSync(report, 'utf8')) as JsonReport;
     const skipped = json.numPendingTests + json.numTodoTests;

@@ -44,7 +44,7 @@ class Session {
     const port = await freePort();
     const driver = spawn(driverPath, [`--port=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
-    driver.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+    driver.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     const root = `http://127.0.0.1:${port}`;
     for (let tries = 0; ; tries++) {
       try {
@@ -423,9 +423,9 @@ class WebKitPage extends EventEmitter {
 function globToRegExp(glob: string): RegExp {
   const escaped = glob
     .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*\*/g, '\u0000')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\u0000/g, '.*');
+    .split('**')
+    .map((part) => part.replace(/\*/g, '[^/]*'))
+    .join('.*');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -524,7 +524,7 @@ class WebKitContext extends EventEmitter {
   }
 
   async waitForEvent(event: 'page', options: { timeout?: number } = {}): Promise<WebKitPage> {
-    if (event !== 'page') unsupported(`context.waitForEvent(${event})`);
+    if (event !== 'page') unsupported(`context.waitForEvent(${String(event)})`);
     const known = new Set([...this.pages].map((page) => page.handle));
     const handle = await until('context.waitForEvent(page)', options.timeout ?? 30_000, 100, async () =>
       (await this.session.handles()).find((h) => !known.has(h)),
