@@ -3,17 +3,17 @@
 // the tests use, so that no test is written per engine. A context is one WebDriver session (its
 // own MiniBrowser with its own ephemeral profile), a page one of its windows.
 //
-// What classic WebDriver cannot do, this does in the page or not at all:
-// - events: page errors and console.error are caught by a trap the adapter's first script in
-//   each document installs, and drained with every later command (errors thrown while the page
-//   loads, before that first command, are not seen);
-// - addInitScript runs the script right after each navigation, not before the page's own
-//   scripts (tests that need "before" skip in WebKit, see engine.ts `exceptIn`);
-// - everything else (route, clock, CDP, setOffline, waitForResponse...) throws "not supported".
+// What classic WebDriver cannot do, the context's proxy (./webdriver-proxy.ts) or the page does:
+// - init scripts and a trap for page errors and console.error go first into every HTML
+//   document through the proxy; the trap is drained with every later command;
+// - waitForRequest / waitForResponse listen to the proxy (any page of the context);
+// - setOffline cuts the proxy and tells the pages (navigator.onLine, offline/online events);
+// - route, clock and CDP throw "not supported".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
+import { ContextProxy, type ProxiedRequest, type ProxiedResponse } from './webdriver-proxy.ts';
 
 class WebDriverError extends Error {}
 
@@ -40,9 +40,13 @@ class Session {
     private readonly base: string,
   ) {}
 
-  static async start(driverPath: string): Promise<Session> {
+  static async start(driverPath: string, proxy: string): Promise<Session> {
     const port = await freePort();
     const driver = spawn(driverPath, [`--port=${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A worker that dies must not leave the driver (and its browser) behind.
+    const reap = () => driver.kill();
+    process.once('exit', reap);
+    driver.once('exit', () => process.off('exit', reap));
     let log = '';
     driver.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     const root = `http://127.0.0.1:${port}`;
@@ -57,7 +61,7 @@ class Session {
     const created = (await (
       await fetch(`${root}/session`, {
         method: 'POST',
-        body: JSON.stringify({ capabilities: { alwaysMatch: {} } }),
+        body: JSON.stringify({ capabilities: { alwaysMatch: { proxy: { proxyType: 'manual', httpProxy: proxy, noProxy: [] } } } }),
       })
     ).json()) as { value: { sessionId?: string; message?: string } };
     if (!created.value.sessionId) {
@@ -125,7 +129,7 @@ const START = `const [source, isFunction, arg, id] = arguments;
 ${TRAP}
 const pending = (window.__twPending ??= {});
 const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
-const fail = (e) => ({ ok: false, error: String((e && e.stack) || e) });
+const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\n' + e.stack : '') });
 let result;
 try {
   const f = (0, eval)('(' + source + ')');
@@ -329,15 +333,23 @@ class WebKitPage extends EventEmitter {
     return { jsonValue: async () => value.v, dispose: async () => undefined };
   }
 
+  /** The proxy picks this page's init scripts by window.name, which lasts across navigations. */
   private async afterNavigation(): Promise<void> {
-    for (const script of this.ctx.initScripts) await this.evaluate(script.source, script.arg);
+    await this.evaluate(`void (window.name = ${JSON.stringify(this.handle)})`);
   }
 
   async goto(url: string): Promise<null> {
+    // A navigation to another origin clears window.name: with init scripts of its own, the page
+    // first goes to a throwaway URL of the target origin to be named there.
+    if (this.ctx.hasScripts(this.handle) && new URL(this.href).origin !== new URL(url).origin) await this.navigate(`${new URL(url).origin}/__webdriver_name__`);
+    await this.navigate(url);
+    return null;
+  }
+
+  private async navigate(url: string): Promise<void> {
     await this.session().in(this.handle, () => this.session().raw('POST', '/url', { url }));
     this.href = url;
     await this.afterNavigation();
-    return null;
   }
 
   async reload(): Promise<null> {
@@ -392,7 +404,16 @@ class WebKitPage extends EventEmitter {
   }
 
   async addInitScript(script: PageFunction, arg?: unknown): Promise<void> {
-    await this.ctx.addInitScript(script, arg);
+    this.ctx.addScript(script, arg, this.handle);
+    await this.afterNavigation();
+  }
+
+  waitForResponse(predicate: (response: ProxiedResponse) => boolean | Promise<boolean>, options: { timeout?: number } = {}): Promise<ProxiedResponse> {
+    return this.ctx.waitForTraffic('response', predicate, options.timeout);
+  }
+
+  waitForRequest(predicate: (request: ProxiedRequest) => boolean | Promise<boolean>, options: { timeout?: number } = {}): Promise<ProxiedRequest> {
+    return this.ctx.waitForTraffic('request', predicate, options.timeout);
   }
 
   async screenshot(options: { path?: string } = {}): Promise<Buffer> {
@@ -446,20 +467,66 @@ interface CookieParam {
 
 class WebKitContext extends EventEmitter {
   readonly pages = new Set<WebKitPage>();
-  readonly initScripts: { source: PageFunction; arg: unknown }[] = [];
+  /** Init scripts as source, by window handle ('' for the whole context). */
+  private readonly scripts = new Map<string, string[]>();
   /** The window the session starts with, handed to the first newPage(). */
   private spare: string | undefined;
   private scratch: string | undefined;
 
-  constructor(readonly session: Session) {
-    super();
-  }
+  session!: Session;
+  proxy!: ContextProxy;
 
   static async create(driverPath: string): Promise<WebKitContext> {
-    const session = await Session.start(driverPath);
-    const context = new WebKitContext(session);
-    [context.spare] = await session.handles();
+    const context = new WebKitContext();
+    context.proxy = await ContextProxy.start(() => context.head());
+    try {
+      context.session = await Session.start(driverPath, context.proxy.address);
+    } catch (error) {
+      await context.proxy.close();
+      throw error;
+    }
+    [context.spare] = await context.session.handles();
     return context;
+  }
+
+  /** What the proxy puts first into each HTML document: the error trap, then the init scripts. */
+  private head(): string {
+    const each = (sources: string[]) => sources.map((source) => `try { ${source} } catch (e) { console.error(e); }`).join('\n');
+    const byPage = [...this.scripts]
+      .filter(([handle]) => handle !== '')
+      .map(([handle, sources]) => `if (window.name === ${JSON.stringify(handle)}) { ${each(sources)} }`);
+    return [TRAP, each(this.scripts.get('') ?? []), ...byPage].join('\n');
+  }
+
+  hasScripts(handle: string): boolean {
+    return this.scripts.has(handle);
+  }
+
+  addScript(script: PageFunction, arg: unknown, handle = ''): void {
+    const source = typeof script === 'function' ? `(${script.toString()})(${JSON.stringify(arg ?? null)});` : script;
+    this.scripts.set(handle, [...(this.scripts.get(handle) ?? []), source]);
+  }
+
+  async addInitScript(script: PageFunction, arg?: unknown): Promise<void> {
+    this.addScript(script, arg);
+  }
+
+  waitForTraffic<T>(event: 'request' | 'response', predicate: (item: T) => boolean | Promise<boolean>, timeout = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proxy.off(event, listener);
+        reject(new TimeoutError(`waitFor ${event}: Timeout ${timeout}ms exceeded`));
+      }, timeout);
+      const listener = (item: T) => {
+        void Promise.resolve(predicate(item)).then((matches) => {
+          if (!matches) return;
+          clearTimeout(timer);
+          this.proxy.off(event, listener);
+          resolve(item);
+        }, reject);
+      };
+      this.proxy.on(event, listener);
+    });
   }
 
   async newPage(): Promise<WebKitPage> {
@@ -473,10 +540,6 @@ class WebKitContext extends EventEmitter {
     this.pages.add(page);
     this.emit('page', page);
     return page;
-  }
-
-  async addInitScript(source: PageFunction, arg?: unknown): Promise<void> {
-    this.initScripts.push({ source, arg });
   }
 
   /**
@@ -512,6 +575,14 @@ class WebKitContext extends EventEmitter {
     return [...found.values()];
   }
 
+  async clearCookies(): Promise<void> {
+    for (const origin of await this.origins())
+      for (const folder of COOKIE_FOLDERS) {
+        const handle = await this.scratchAt(origin, folder);
+        await this.session.in(handle, () => this.session.raw('DELETE', '/cookie'));
+      }
+  }
+
   async addCookies(cookies: CookieParam[]): Promise<void> {
     for (const { url, expires, ...cookie } of cookies) {
       const at = new URL(url ?? `http://${cookie.domain}${cookie.path ?? '/'}`);
@@ -535,8 +606,17 @@ class WebKitContext extends EventEmitter {
     return page;
   }
 
-  setOffline(): Promise<void> {
-    return unsupported('context.setOffline');
+  /** No network through the proxy, and the pages told so as a browser tells them. */
+  async setOffline(offline: boolean): Promise<void> {
+    this.proxy.offline = offline;
+    await Promise.all(
+      [...this.pages].map((page) =>
+        page.evaluate((off: boolean) => {
+          Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => !off });
+          dispatchEvent(new Event(off ? 'offline' : 'online'));
+        }, offline as never),
+      ),
+    );
   }
 
   newCDPSession(): Promise<never> {
@@ -545,6 +625,7 @@ class WebKitContext extends EventEmitter {
 
   async close(): Promise<void> {
     await this.session.close();
+    await this.proxy.close();
     this.emit('close');
   }
 }
