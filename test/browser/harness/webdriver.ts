@@ -8,7 +8,8 @@
 //   document through the proxy; the trap is drained with every later command;
 // - waitForRequest / waitForResponse listen to the proxy (any page of the context);
 // - setOffline cuts the proxy and tells the pages (navigator.onLine, offline/online events);
-// - route, clock and CDP throw "not supported".
+// - page.clock shifts or fixes the page's Date (timers are real: the tests only move the clock);
+// - route and CDP throw "not supported".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
@@ -129,7 +130,7 @@ const START = `const [source, isFunction, arg, id] = arguments;
 ${TRAP}
 const pending = (window.__twPending ??= {});
 const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
-const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\n' + e.stack : '') });
+const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\\n' + e.stack : '') });
 let result;
 try {
   const f = (0, eval)('(' + source + ')');
@@ -251,12 +252,52 @@ class WebKitLocator {
   }
 }
 
+/**
+ * Playwright's clock, as far as the tests use it: Date (and Date.now) shifted by an offset or
+ * fixed at a time, in this document and, through an init script, in the ones loaded after.
+ */
+const CLOCK = `(state) => {
+  const clock = (window.__twClock ??= { offset: 0, fixed: null });
+  Object.assign(clock, state.set);
+  if (window.__twRealNow) return;
+  const Real = Date;
+  window.__twRealNow = () => Real.now();
+  const now = () => clock.fixed ?? Real.now() + clock.offset;
+  window.Date = class extends Real {
+    constructor(...args) { if (args.length === 0) super(now()); else super(...args); }
+    static now() { return now(); }
+  };
+}`;
+
+class WebKitClock {
+  constructor(private readonly page: WebKitPage) {}
+
+  private async apply(state: { set?: { offset?: number; fixed?: number | null } }): Promise<void> {
+    this.page.ctx.addScript(CLOCK, state, this.page.handle);
+    await this.page.run(CLOCK, true, state);
+  }
+
+  async install(options: { time?: number | Date } = {}): Promise<void> {
+    await this.setSystemTime(options.time ?? Date.now());
+  }
+
+  async setSystemTime(time: number | Date): Promise<void> {
+    // The offset against the real clock, fixed now, so that a reload keeps the same time line.
+    await this.apply({ set: { offset: Number(time) - Date.now(), fixed: null } });
+  }
+
+  async setFixedTime(time: number | Date): Promise<void> {
+    await this.apply({ set: { fixed: Number(time) } });
+  }
+}
+
 function unsupported(what: string): never {
   throw new Error(`${what} is not supported by the WebKit (classic WebDriver) adapter`);
 }
 
 class WebKitPage extends EventEmitter {
   private closed = false;
+  readonly clock = new WebKitClock(this);
   /** The URL as of the last command: Playwright's url() is synchronous, WebDriver's is not. */
   private href = 'about:blank';
   /** Real pointer input through WebDriver actions, as Playwright's mouse gives. */
@@ -403,6 +444,10 @@ class WebKitPage extends EventEmitter {
     return this.locator(selector).innerText();
   }
 
+  route(): Promise<never> {
+    return unsupported('page.route');
+  }
+
   async addInitScript(script: PageFunction, arg?: unknown): Promise<void> {
     this.ctx.addScript(script, arg, this.handle);
     await this.afterNavigation();
@@ -502,8 +547,9 @@ class WebKitContext extends EventEmitter {
     return this.scripts.has(handle);
   }
 
+  /** `script` is a function, or the source of one when `arg` is given, else an expression. */
   addScript(script: PageFunction, arg: unknown, handle = ''): void {
-    const source = typeof script === 'function' ? `(${script.toString()})(${JSON.stringify(arg ?? null)});` : script;
+    const source = typeof script === 'function' || arg !== undefined ? `(${script.toString()})(${JSON.stringify(arg ?? null)});` : script;
     this.scripts.set(handle, [...(this.scripts.get(handle) ?? []), source]);
   }
 
