@@ -43,14 +43,23 @@ export class ContextProxy extends EventEmitter {
       proxy.emit('request', { url: () => url, method: () => req.method ?? 'GET' } satisfies ProxiedRequest);
       const target = new URL(url);
       // No compression: an HTML document is rewritten, and the bodies are read back as text.
+      // No revalidation either: a document's head is the context's as of this response, so the
+      // browser must never reuse a copy that carried older init scripts.
       const headers = { ...req.headers };
       delete headers['accept-encoding'];
+      delete headers['if-none-match'];
+      delete headers['if-modified-since'];
       delete headers['proxy-connection'];
       const upstream = forward({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (answer) => {
         const chunks: Buffer[] = [];
         const html = (answer.headers['content-type'] ?? '').startsWith('text/html');
         const outHeaders = { ...answer.headers };
-        if (html) delete outHeaders['content-length'];
+        if (html) {
+          delete outHeaders['content-length'];
+          delete outHeaders.etag;
+          delete outHeaders['last-modified'];
+          outHeaders['cache-control'] = 'no-store';
+        }
         res.writeHead(answer.statusCode ?? 502, outHeaders);
         answer.on('data', (chunk: Buffer) => {
           chunks.push(chunk);

@@ -126,15 +126,16 @@ const TRAP = `if (!window.__twTrap) {
 // once; POLL collects it later. Values come back as WebDriver serializes them (JSON-like);
 // `undefined` is kept apart from null as Playwright does. A document that navigated away or
 // closed loses its parked promises: the evaluate then fails, as Playwright's does.
-const START = `const [source, isFunction, arg, id] = arguments;
+// The source goes into the script text itself, which WebDriver compiles: no eval in the page,
+// so a Content-Security-Policy without 'unsafe-eval' (the server's 404 pages) does not stop it.
+const start = (source: string, isFunction: boolean) => `const [arg, id] = arguments;
 ${TRAP}
 const pending = (window.__twPending ??= {});
 const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
 const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\\n' + e.stack : '') });
 let result;
 try {
-  const f = (0, eval)('(' + source + ')');
-  result = isFunction ? f(arg) : f;
+  result = ${isFunction ? `(${source})(arg)` : `(${source})`};
 } catch (e) {
   return { ...fail(e), events: window.__twTrap.splice(0), href: location.href };
 }
@@ -346,7 +347,7 @@ class WebKitPage extends EventEmitter {
   /** `source` is a function's source (called with `arg`) or an expression. */
   async run(source: string, isFunction: boolean, arg: unknown): Promise<unknown> {
     const id = `e${++evaluations}`;
-    let result = await this.command(START, [source, isFunction, arg ?? null, id]);
+    let result = await this.command(start(source, isFunction), [arg ?? null, id]);
     while (result.parked) {
       await sleep(25);
       if (this.closed) throw new Error('page.evaluate: Target page, context or browser has been closed');
@@ -621,11 +622,12 @@ class WebKitContext extends EventEmitter {
     return [...found.values()];
   }
 
-  async clearCookies(): Promise<void> {
+  async clearCookies(filter: { name?: string } = {}): Promise<void> {
+    const path = filter.name === undefined ? '/cookie' : `/cookie/${encodeURIComponent(filter.name)}`;
     for (const origin of await this.origins())
       for (const folder of COOKIE_FOLDERS) {
         const handle = await this.scratchAt(origin, folder);
-        await this.session.in(handle, () => this.session.raw('DELETE', '/cookie'));
+        await this.session.in(handle, () => this.session.raw('DELETE', path));
       }
   }
 
