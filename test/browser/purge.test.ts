@@ -249,7 +249,7 @@ describe('purgeClientStorage', () => {
     });
 
     expect(failed).toEqual([
-      { step: 'sessionStorage', name: 'Error', message: 'keep() threw for "draft", so it was kept' },
+      { step: 'sessionStorage', name: 'Error', message: 'keep() threw, so "draft" was kept' },
       { step: 'indexedDB', name: 'SecurityError', message: 'storage access denied' },
     ]);
     expect(await dump(page)).toMatchObject({ localStorage: {}, sessionStorage: { draft: 'text' }, cookies: '', caches: [] });
@@ -292,7 +292,7 @@ describe('purgeClientStorage', () => {
     const [failedA, failedB] = await Promise.all([purge(a.page), purge(b.page)]);
 
     for (const failed of [failedA, failedB]) {
-      expect(failed).toEqual([{ step: 'indexedDB', name: 'Error', message: expect.stringContaining('"app-db" is not deleted yet') }]);
+      expect(failed).toEqual([{ step: 'indexedDB', name: 'Error', message: expect.stringContaining('"app-db" not deleted') }]);
     }
     // Not dumpAllStorage: it opens every database, and an open waits behind the pending deletion.
     expect(await a.page.evaluate(() => localStorage.length)).toBe(0);
