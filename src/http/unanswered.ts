@@ -4,7 +4,5 @@
 export function unanswered(url: URL): string {
   const page = globalThis.location;
   if (page?.protocol === 'https:' && url.protocol === 'http:') return 'mixed content: an http: URL from an https: page';
-  return page && url.origin !== page.origin
-    ? `offline, or CORS: ${url.origin} must allow ${page.origin} with credentials`
-    : 'offline, or the server is down';
+  return page && url.origin !== page.origin ? `offline, or CORS: ${url.origin} must allow ${page.origin} with credentials` : 'offline, or the server is down';
 }

@@ -111,9 +111,7 @@ describe('13.1 wiring your app to your API', () => {
           .login({ username: 'alice', password: 'wonderland' })
           .catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`),
       );
-      expect(message).toBe(
-        `network: login request failed: offline, or CORS: ${api.url} must allow ${new URL(h.pageUrl).origin} with credentials`,
-      );
+      expect(message).toBe(`network: login request failed: offline, or CORS: ${api.url} must allow ${new URL(h.pageUrl).origin} with credentials`);
     } finally {
       await api.close();
     }

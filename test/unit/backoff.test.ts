@@ -108,6 +108,7 @@ describe('givesUp: when a run of failed refreshes ends the session (issue 24, po
   });
 
   it('never gives up on what the server has not answered: network, timeouts, 5xx, 429, bugs', () => {
-    for (const code of ['network', 'timeout', 'server', 'rate_limited', 'internal'] as const) expect(givesUp(code, 1000, 60 * MINUTE, DEFAULT_BACKOFF)).toBe(false);
+    for (const code of ['network', 'timeout', 'server', 'rate_limited', 'internal'] as const)
+      expect(givesUp(code, 1000, 60 * MINUTE, DEFAULT_BACKOFF)).toBe(false);
   });
 });
