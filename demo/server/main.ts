@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startOidcApi } from '../oidc/api.ts';
 import type { OidcDemoConfig } from '../oidc/config.ts';
 import { startOidcProvider } from '../oidc/provider.ts';
+import { optionsFromEnv } from './env.ts';
 import { startReferenceServer } from './index.ts';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,12 +24,8 @@ mkdirSync(dataDir, { recursive: true });
 const dist = join(demoDir, 'dist');
 
 const server = await startReferenceServer({
-  port: Number(process.env.PORT ?? 8787),
+  ...optionsFromEnv(process.env, 8787),
   database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
-  redisUrl: process.env.REDIS_URL,
-  corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
-  trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
-  dpopNonce: Number(process.env.DPOP_NONCE ?? 0),
   controls: true, // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
