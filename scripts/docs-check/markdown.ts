@@ -9,15 +9,26 @@ export const docsRoot = resolve(import.meta.dirname, '../../docs');
 const generated = new Set(['reference', '.vitepress', 'node_modules']);
 
 export interface Page {
-  /** Path from docs/, e.g. `guide/api.md`. */
+  /** Path from docs/, e.g. `guide/api.md` (`../README.md` for the root README). */
   path: string;
   lines: string[];
 }
 
-export function readPages(dir = docsRoot): Page[] {
+/** The docs' pages, and the READMEs outside docs/ that the site includes or links to. */
+export function readPages(): Page[] {
+  const outside = ['README.md', 'packages/reference-server/README.md'].map((file) => join(docsRoot, '..', file));
+  return [...readDir(docsRoot), ...outside.map((file) => ({ path: relative(docsRoot, file), lines: readFileSync(file, 'utf8').split('\n') }))];
+}
+
+/** Where a page is, for messages: its path from the repository's root. */
+export function shown(page: Page): string {
+  return join('docs', page.path);
+}
+
+function readDir(dir: string): Page[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) return generated.has(entry.name) ? [] : readPages(full);
+    if (entry.isDirectory()) return generated.has(entry.name) ? [] : readDir(full);
     if (!entry.name.endsWith('.md')) return [];
     return [{ path: relative(docsRoot, full), lines: readFileSync(full, 'utf8').split('\n') }];
   });
@@ -79,10 +90,17 @@ export function anchorsOf(file: string): Set<string> {
   return anchors;
 }
 
+/** Where a link points: `/x` from the site's root, anything else from the page's folder. */
+export function siteTarget(fromPage: string, target: string): string {
+  return target.startsWith('/') ? join(docsRoot, target) : resolve(docsRoot, dirname(fromPage), target);
+}
+
 /** The file a site link (`/guide/api`, `../server/contract.md`) names, or null if none exists. */
 export function pageFile(fromPage: string, target: string): string | null {
-  const base = target.startsWith('/') ? join(docsRoot, target) : resolve(docsRoot, dirname(fromPage), target);
+  const base = siteTarget(fromPage, target);
   const bare = base.replace(/\.(md|html)$/, '');
   const candidates = target.endsWith('/') || target === '' ? [join(base, 'index.md')] : [`${bare}.md`, join(bare, 'index.md')];
+  // A README outside the site links to any file of the repository (LICENSE, a folder), as GitHub shows it.
+  if (fromPage.startsWith('..')) candidates.push(base);
   return candidates.find((candidate) => existsSync(candidate)) ?? null;
 }

@@ -10,7 +10,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
-import { parse, type Page } from './markdown.ts';
+import { parse, shown, type Page } from './markdown.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const outDir = join(repoRoot, 'node_modules/.cache/docs-snippets');
@@ -61,11 +61,11 @@ function extract(pages: Page[]): Snippet[] {
         ext = 'ts';
       } else return;
       const named = /^\/\/ ([\w./-]+\.tsx?)\b/.exec(code);
-      const file = join(outDir, page.path.replace(/\.md$/, ''), named?.[1] ?? `snippet-${index + 1}.${ext}`);
+      const file = join(outDir, shown(page).replace(/\.md$/, ''), named?.[1] ?? `snippet-${index + 1}.${ext}`);
       mkdirSync(dirname(file), { recursive: true });
       // `export {}` keeps each block a module of its own even when it imports nothing.
       writeFileSync(file, `${code}\nexport {};\n`);
-      snippets.push({ file, source: `docs/${page.path}`, line });
+      snippets.push({ file, source: shown(page), line });
     });
   }
   return snippets;
