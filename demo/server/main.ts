@@ -5,7 +5,7 @@
 // sessions and refresh tokens in Redis instead, so that several processes serve the same
 // clients (each on its own PORT, all with the same JWT_SECRET and SESSION_SECRET).
 // CORS_ORIGINS (comma-separated origins, e.g. http://localhost:5173) lets apps served from
-// other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
+// other origins call it with credentials (docs/guide/use-it-in-your-own-app.md). TRUST_PROXY
 // (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
 // make the cookies Secure. DPOP_NONCE=<seconds> (e.g. 300) makes DPoP proofs carry a server nonce
 // that changes that often.
