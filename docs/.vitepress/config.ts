@@ -33,6 +33,7 @@ export default defineConfig({
           items: [
             { text: 'What tokenward is', link: '/guide/introduction' },
             { text: 'Getting started', link: '/guide/getting-started' },
+            { text: 'Browser support', link: '/guide/browser-support' },
             { text: 'Use it in your own app', link: '/guide/use-it-in-your-own-app' },
             { text: 'API', link: '/guide/api' },
             { text: 'Options', link: '/guide/options' },
@@ -58,8 +59,12 @@ export default defineConfig({
           items: [
             { text: 'Overview', link: '/recipes/' },
             { text: 'React', link: '/recipes/react' },
-            { text: 'Next.js App Router', link: '/recipes/nextjs' },
+            { text: 'Vite + React (tested app)', link: '/recipes/vite-react' },
+            { text: 'Next.js App Router (tested app)', link: '/recipes/nextjs' },
             { text: 'Vue', link: '/recipes/vue' },
+            { text: 'Vite + Vue (tested app)', link: '/recipes/vite-vue' },
+            { text: 'Angular', link: '/recipes/angular' },
+            { text: 'Svelte', link: '/recipes/svelte' },
           ],
         },
         {

@@ -25,6 +25,9 @@ declare global {
   const username: string;
   const password: string;
   const body: BodyInit;
+  // The Angular recipe's root component and sign-in page.
+  class App {}
+  class Login {}
 }
 export {};
 `;
