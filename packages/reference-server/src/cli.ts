@@ -16,7 +16,9 @@ const usage = `Usage: tokenward-reference-server [options]
   -h, --help             this text
 
 Also: REDIS_URL (Redis instead of SQLite), JWT_SECRET and SESSION_SECRET (32+ bytes each; without
-them every start makes new ones, and a restart signs everybody out), DPOP_NONCE=<seconds>.
+them every start makes new ones, and a restart signs everybody out), DPOP_NONCE=<seconds>,
+IDLE_TIMEOUT=<seconds> (idle limit, default 8 h), GRACE_WINDOW=<ms> (reuse grace window, default
+10000; 0 = strict rotation).
 Users: alice / wonderland.`;
 
 const { values } = parseArgs({
