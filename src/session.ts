@@ -174,7 +174,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     end,
     send,
     emit: events.emit,
-    answered: (response) => csrf.remember(response),
+    answered: csrf.remember,
   };
   options.sessionCheck?.start(link);
   options.idleTimeout?.start(link);

@@ -36,7 +36,7 @@ export interface CsrfSource {
   /** The CSRF header to send, read now: call it when the request is made, not later. */
   header(): Record<string, string>;
   /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any. */
-  remember(response: Response): void;
+  remember: (response: Response) => void;
   /** Drops the kept token: the session it came with has ended, and a stale one would fail the next login's CSRF check. */
   forget(): void;
 }

@@ -1,4 +1,4 @@
-import { TokenwardError } from '../errors.js';
+import { noSession, TokenwardError } from '../errors.js';
 import type { SessionMode } from '../tokens.js';
 import { isUnsafeMethod, type CsrfSource } from './csrf.js';
 import { refuseRedirect } from './redirect.js';
@@ -37,7 +37,7 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
   async function send(request: Request): Promise<{ response: Response; version: number }> {
     const headers = new Headers(request.headers);
     const token = deps.mode === 'bearer' ? await deps.accessToken() : null;
-    if (deps.mode === 'bearer' && !token) throw new TokenwardError('unauthenticated', 'no session to send with this request');
+    if (deps.mode === 'bearer' && !token) throw noSession();
     if (isUnsafeMethod(request.method)) {
       for (const [name, value] of Object.entries(deps.csrf.header())) headers.set(name, value);
     }

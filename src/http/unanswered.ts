@@ -3,8 +3,6 @@
 /** What to check when a request got no answer: the browser hides whether CORS or mixed content blocked it. */
 export function unanswered(url: URL): string {
   const page = globalThis.location;
-  if (page?.protocol === 'https:' && url.protocol === 'http:') return 'an http: URL from an https: page is blocked (mixed content)';
-  return page && url.origin !== page.origin
-    ? `offline, or ${url.origin} does not let ${page.origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`
-    : 'offline, or the server is down';
+  if (page?.protocol === 'https:' && url.protocol === 'http:') return 'mixed content: an http: URL from an https: page';
+  return page && url.origin !== page.origin ? `offline, or CORS: ${url.origin} must allow ${page.origin} with credentials` : 'offline, or the server is down';
 }

@@ -12,7 +12,7 @@ export function removeSelected(keys: readonly string[], filter: true | PurgeFilt
       try {
         if (filter.keep?.(key)) continue;
       } catch (error) {
-        report(new Error(`keep() threw for "${key}", so it was kept`, { cause: error }));
+        report(new Error(`keep() threw, so "${key}" was kept`, { cause: error }));
         continue;
       }
     }

@@ -14,14 +14,14 @@ export function deleteDatabase(name: string): Promise<void> {
   return bounded(
     promisifyRequest(indexedDB.deleteDatabase(name)).then(() => undefined),
     AbortSignal.timeout(WAIT_LIMIT_MS),
-    () => new Error(`IndexedDB database "${name}" is not deleted yet: a connection to it is still open`),
+    () => new Error(`IndexedDB "${name}" not deleted: a connection is open`),
   );
 }
 
 /** The names of every database of this origin (`indexedDB.databases()`). */
 export async function allDatabaseNames(): Promise<string[]> {
   if (typeof indexedDB.databases !== 'function') {
-    throw new Error('indexedDB.databases() is missing: list the databases in purge.indexedDB');
+    throw new Error('no indexedDB.databases(): list them in purge.indexedDB');
   }
   const infos = await indexedDB.databases();
   return infos.flatMap((info) => (info.name ? [info.name] : []));

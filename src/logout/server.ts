@@ -47,7 +47,7 @@ export function createServerLogout({ flow, csrf, vault, report }: ServerLogoutHo
         })
         .catch((error: unknown) => {
           const failure = toTokenwardError(error);
-          report(new TokenwardError('logout_failed', `the server logout failed: ${failure.message}`, { cause: error, status: failure.status }));
+          report(new TokenwardError('logout_failed', `server logout: ${failure.message}`, { cause: error, status: failure.status }));
           if (failure.code !== 'logout_failed') throw failure;
         })
         .then(() => cleared)

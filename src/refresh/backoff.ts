@@ -11,7 +11,7 @@ const MAX_UNUSABLE_STATUSES = 3;
  * after the first of them, ends the session. Network errors, 5xx, 429 and timeouts never do: the
  * server has not said anything, so they are retried for as long as the session lasts.
  */
-export function givesUp(code: TokenwardErrorCode, failures: number, failingFor: number, options: BackoffOptions = DEFAULT_BACKOFF): boolean {
+export function givesUp(code: TokenwardErrorCode, failures: number, failingFor: number, options: BackoffOptions): boolean {
   if (code === 'http') return failures >= MAX_UNUSABLE_STATUSES;
   if (code === 'invalid_response' || code === 'redirect_refused') return failures >= options.attempts && failingFor >= options.giveUpAfter;
   return false;
@@ -29,7 +29,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
  */
 export function backoffDelay(
   attempt: number,
-  options: Pick<BackoffOptions, 'base' | 'cap'> = DEFAULT_BACKOFF,
+  options: Pick<BackoffOptions, 'base' | 'cap'>,
   retryAfterSeconds?: number,
   random: () => number = Math.random,
 ): number {

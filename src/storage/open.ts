@@ -39,7 +39,7 @@ function withMemoryFallback(primary: Vault, onUnavailable: (error: TokenwardErro
       // longer reach this store. If the store is wholly unusable, this fails too and that is fine.
       primary.clear(0).catch(() => undefined);
       const reason = error instanceof Error ? error.message : String(error);
-      onUnavailable(new TokenwardError('storage_unavailable', `no encrypted storage, memory only: ${reason}`, { cause: error }));
+      onUnavailable(new TokenwardError('storage_unavailable', `memory only: ${reason}`, { cause: error }));
     }
     return active;
   }

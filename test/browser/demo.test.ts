@@ -10,7 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerStats } from '../../demo/server/index.ts';
 import type { OidcDemoConfig } from '../../demo/oidc/config.ts';
-import { launchChromium, trackErrors } from './harness/browser.ts';
+import { trackErrors } from './harness/browser.ts';
+import { launchBrowser } from './harness/engine.ts';
 import { fillProviderPages } from './harness/oidc.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -78,7 +79,7 @@ describe('the demo (npm run demo, real Chromium)', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    [demo, browser] = await Promise.all([startDemo(join(dataDir, 'demo.sqlite')), launchChromium()]);
+    [demo, browser] = await Promise.all([startDemo(join(dataDir, 'demo.sqlite')), launchBrowser()]);
   });
 
   afterAll(async () => {

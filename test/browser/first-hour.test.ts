@@ -111,9 +111,7 @@ describe('13.1 wiring your app to your API', () => {
           .login({ username: 'alice', password: 'wonderland' })
           .catch((error: { code: string; message: string }) => `${error.code}: ${error.message}`),
       );
-      expect(message).toBe(
-        `network: login request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`,
-      );
+      expect(message).toBe(`network: login request failed: offline, or CORS: ${api.url} must allow ${new URL(h.pageUrl).origin} with credentials`);
     } finally {
       await api.close();
     }
@@ -138,7 +136,7 @@ describe('27.4 one error story for session.http and session.fetch', () => {
   it('rejects a signed-out request to the API with unauthenticated, without sending it', async () => {
     const [page] = await h.newTabs(1);
     await startSessions([page!]);
-    const expected = 'TokenwardError unauthenticated: no session to send with this request';
+    const expected = 'TokenwardError unauthenticated: no session (or it ended meanwhile)';
     expect(await outcomes(page!, '/api/me')).toEqual({ http: expected, fetch: expected });
     expect(h.server.control.stats().apiCalls).toBe(0);
   });
@@ -150,7 +148,7 @@ describe('27.4 one error story for session.http and session.fetch', () => {
       const [page] = await h.newTabs(1);
       await startSessions([page!], { baseUrl: api.url, storage: 'memory' });
       await page!.evaluate(() => window.session.setTokens({ access_token: 'a-token', expires_in: 600 }));
-      const expected = `TokenwardError network: request failed: offline, or ${api.url} does not let ${new URL(h.pageUrl).origin} in (CORS: Access-Control-Allow-Origin and -Allow-Credentials)`;
+      const expected = `TokenwardError network: request failed: offline, or CORS: ${api.url} must allow ${new URL(h.pageUrl).origin} with credentials`;
       expect(await outcomes(page!, `${api.url}/api/me`)).toEqual({ http: expected, fetch: expected });
     } finally {
       await api.close();

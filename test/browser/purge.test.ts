@@ -4,6 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PurgeOptions } from '../../src/logout/purge.ts';
 import { trackErrors } from './harness/browser.ts';
+import { ENGINE, exceptIn } from './harness/engine.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 /** A failure as the page reports it: Error objects do not cross page.evaluate intact. */
@@ -161,61 +162,68 @@ describe('purgeClientStorage', () => {
     expect(errors).toEqual([]);
   });
 
-  it('expires readable cookies under every path and domain they may have been set with', async () => {
-    const context = await h.context();
-    // *.localhost resolves to loopback in Chromium, which gives us a host with parent domains.
-    const host = 'app.tw.localhost';
-    const pageUrl = `http://${host}:${h.server.port}/a/b/page`;
-    const { page, errors } = await openPurgePage(context, pageUrl);
-    await setCookies(page, [
-      'host-root=1; Path=/',
-      'host-a=1; Path=/a',
-      'host-ab-slash=1; Path=/a/b/',
-      'host-page=1; Path=/a/b/page',
-      'domain-host=1; Path=/; Domain=app.tw.localhost',
-      'domain-parent-dot=1; Path=/a; Domain=.tw.localhost',
-      'domain-parent=1; Path=/a/b; Domain=tw.localhost',
-      // One name, three cookies: each (Domain, Path) pair is a cookie of its own.
-      'twin=1; Path=/',
-      'twin=2; Path=/a/b; Domain=tw.localhost',
-      'twin=3; Path=/a/; Domain=app.tw.localhost',
-      '__Secure-flag=1; Path=/; Secure',
-      // No '=': a cookie with an empty name.
-      'nameless; Path=/a',
-    ]);
-    // The server's: page script can neither read nor expire it.
-    await context.addCookies([{ name: 'server-session', value: 's', domain: host, path: '/', httpOnly: true }]);
-    // Every cookie this page's requests would carry, whatever its Path and Domain.
-    const cookieNames = async () => (await context.cookies(pageUrl)).map((cookie) => cookie.name).sort();
-    expect(await cookieNames()).toEqual([
-      '',
-      'XSRF-TOKEN',
-      '__Secure-flag',
-      'domain-host',
-      'domain-parent',
-      'domain-parent-dot',
-      'host-a',
-      'host-ab-slash',
-      'host-page',
-      'host-root',
-      'server-session',
-      'twin',
-      'twin',
-      'twin',
-    ]);
+  exceptIn({ webkit: 'a page at a *.localhost host needs page.route, which the WebDriver adapter lacks' })(
+    'expires readable cookies under every path and domain they may have been set with',
+    async () => {
+      const context = await h.context();
+      // *.localhost resolves to loopback in Chromium, which gives us a host with parent domains.
+      const host = 'app.tw.localhost';
+      const pageUrl = `http://${host}:${h.server.port}/a/b/page`;
+      const { page, errors } = await openPurgePage(context, pageUrl);
+      await setCookies(page, [
+        'host-root=1; Path=/',
+        'host-a=1; Path=/a',
+        'host-ab-slash=1; Path=/a/b/',
+        'host-page=1; Path=/a/b/page',
+        'domain-host=1; Path=/; Domain=app.tw.localhost',
+        'domain-parent-dot=1; Path=/a; Domain=.tw.localhost',
+        'domain-parent=1; Path=/a/b; Domain=tw.localhost',
+        // One name, three cookies: each (Domain, Path) pair is a cookie of its own.
+        'twin=1; Path=/',
+        'twin=2; Path=/a/b; Domain=tw.localhost',
+        'twin=3; Path=/a/; Domain=app.tw.localhost',
+        '__Secure-flag=1; Path=/; Secure',
+        // No '=': a cookie with an empty name.
+        'nameless; Path=/a',
+      ]);
+      // The server's: page script can neither read nor expire it.
+      await context.addCookies([{ name: 'server-session', value: 's', domain: host, path: '/', httpOnly: true }]);
+      // Every cookie this page's requests would carry, whatever its Path and Domain.
+      const cookieNames = async () => (await context.cookies(pageUrl)).map((cookie) => cookie.name).sort();
+      // Firefox reads a cookie string with no '=' as a name with an empty value, not as an empty
+      // name (RFC 6265bis); either way the purge below must expire it.
+      expect(await cookieNames()).toEqual(
+        [
+          ENGINE === 'firefox' ? 'nameless' : '',
+          'XSRF-TOKEN',
+          '__Secure-flag',
+          'domain-host',
+          'domain-parent',
+          'domain-parent-dot',
+          'host-a',
+          'host-ab-slash',
+          'host-page',
+          'host-root',
+          'server-session',
+          'twin',
+          'twin',
+          'twin',
+        ].sort(),
+      );
 
-    // By default the parent domain's cookies stay (sibling apps share them), and are reported.
-    expect(await purge(page, undefined, [], ['XSRF-TOKEN'])).toEqual([
-      { step: 'cookies', name: 'Error', message: expect.stringMatching(/^cookies still readable after expiring them: /) },
-    ]);
-    expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'domain-parent', 'domain-parent-dot', 'server-session', 'twin']);
-    expect(await purge(page, { parentDomainCookies: true }, [], ['XSRF-TOKEN'])).toEqual([]);
+      // By default the parent domain's cookies stay (sibling apps share them), and are reported.
+      expect(await purge(page, undefined, [], ['XSRF-TOKEN'])).toEqual([
+        { step: 'cookies', name: 'Error', message: expect.stringMatching(/^cookies still readable after expiring them: /) },
+      ]);
+      expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'domain-parent', 'domain-parent-dot', 'server-session', 'twin']);
+      expect(await purge(page, { parentDomainCookies: true }, [], ['XSRF-TOKEN'])).toEqual([]);
 
-    // Only the kept one and the HttpOnly one are left.
-    expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'server-session']);
-    expect(await page.evaluate(() => document.cookie)).toMatch(/^XSRF-TOKEN=[^;]+$/);
-    expect(errors).toEqual([]);
-  });
+      // Only the kept one and the HttpOnly one are left.
+      expect(await cookieNames()).toEqual(['XSRF-TOKEN', 'server-session']);
+      expect(await page.evaluate(() => document.cookie)).toMatch(/^XSRF-TOKEN=[^;]+$/);
+      expect(errors).toEqual([]);
+    },
+  );
 
   it('reports a failing step and still runs the others', async () => {
     const { page, errors } = await openPurgePage(await h.context());
@@ -241,7 +249,7 @@ describe('purgeClientStorage', () => {
     });
 
     expect(failed).toEqual([
-      { step: 'sessionStorage', name: 'Error', message: 'keep() threw for "draft", so it was kept' },
+      { step: 'sessionStorage', name: 'Error', message: 'keep() threw, so "draft" was kept' },
       { step: 'indexedDB', name: 'SecurityError', message: 'storage access denied' },
     ]);
     expect(await dump(page)).toMatchObject({ localStorage: {}, sessionStorage: { draft: 'text' }, cookies: '', caches: [] });
@@ -284,7 +292,7 @@ describe('purgeClientStorage', () => {
     const [failedA, failedB] = await Promise.all([purge(a.page), purge(b.page)]);
 
     for (const failed of [failedA, failedB]) {
-      expect(failed).toEqual([{ step: 'indexedDB', name: 'Error', message: expect.stringContaining('"app-db" is not deleted yet') }]);
+      expect(failed).toEqual([{ step: 'indexedDB', name: 'Error', message: expect.stringContaining('"app-db" not deleted') }]);
     }
     // Not dumpAllStorage: it opens every database, and an open waits behind the pending deletion.
     expect(await a.page.evaluate(() => localStorage.length)).toBe(0);

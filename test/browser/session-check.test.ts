@@ -7,6 +7,7 @@ import { fingerprint } from '../../demo/server/index.ts';
 import { waitForState } from './harness/browser.ts';
 import { devicesSeenFrom, outTimes, postFrom, signedInDevice, type Device } from './harness/devices.ts';
 import { eventsOf, startSessions, type PageSessionOptions } from './harness/sessions.ts';
+import { ENGINE } from './harness/engine.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({
@@ -39,7 +40,7 @@ describe('session check (real Chromium, two devices)', () => {
     expect(devices).toHaveLength(2);
     expect(devices.filter((d) => d.current)).toHaveLength(1);
     const other = devices.find((d) => !d.current)!;
-    expect(other.label).toMatch(/Chrome/);
+    expect(other.label).toMatch({ chromium: /Chrome/, firefox: /Firefox/, webkit: /Safari/ }[ENGINE]);
 
     const revokedAt = await postFrom(a.tabs[0]!, `/auth/sessions/${other.id}/revoke`);
     const out = await outTimes(b.tabs);

@@ -1,7 +1,8 @@
-// The harness itself works: Chromium launches with our flags, the reference server serves the
+// The harness itself works: the engine launches (Chromium with our flags), the reference server serves the
 // bundled fixture, and the page offers every platform API the SDK builds on.
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, trackErrors } from './harness/browser.ts';
+import { ENGINE } from './harness/engine.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 describe('browser harness smoke', () => {
@@ -35,8 +36,13 @@ describe('browser harness smoke', () => {
     expect(errors).toEqual([]);
   });
 
-  it('runs Chromium with the harness flags', async () => {
+  it(`runs ${ENGINE}, the engine TOKENWARD_ENGINE asks for (Chromium with the harness flags)`, async () => {
     const page = await (await h.context()).newPage();
+    if (ENGINE !== 'chromium') {
+      const userAgent = await page.evaluate(() => navigator.userAgent);
+      expect(userAgent).toMatch(ENGINE === 'firefox' ? /Firefox\// : /AppleWebKit\/.*Safari\/(?!.*Chrome\/)/);
+      return;
+    }
     await page.goto('chrome://version');
     const commandLine = await page.locator('#command_line').innerText();
     for (const flag of [...CHROMIUM_ARGS, '--headless']) expect(commandLine).toContain(flag);

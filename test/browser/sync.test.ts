@@ -2,6 +2,7 @@
 // rotating reference server (a refresh token presented twice revokes its family).
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
+import { exceptIn } from './harness/engine.ts';
 import { callApiFor, eventsOf, expectOneRefreshPerRotation, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -149,7 +150,10 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
     expect(h.server.control.stats().reuseDetections).toBe(0);
   });
 
-  it('brings a frozen tab in step when it resumes: a logout that happened meanwhile ends it there too', async () => {
+  exceptIn({
+    firefox: 'Page Lifecycle freeze/resume is Chromium-only, and freezing a tab needs its CDP',
+    webkit: 'Page Lifecycle freeze/resume is Chromium-only, and freezing a tab needs its CDP',
+  })('brings a frozen tab in step when it resumes: a logout that happened meanwhile ends it there too', async () => {
     const [active, sleeper] = await h.newTabs(2);
     await start([active!, sleeper!]);
     await login(active!);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { findChromium } from '../browser/harness/global-setup.ts';
+import { findBrowser } from '../browser/harness/global-setup.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -21,7 +21,7 @@ declare module 'vitest' {
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export default function setup(project: TestProject): () => void {
-  const chromiumPath = findChromium();
+  const chromiumPath = findBrowser('chromium');
   mkdirSync(join(repoRoot, '.test-dist'), { recursive: true });
   const work = mkdtempSync(join(repoRoot, '.test-dist', 'recipes-'));
   // The build first, on its own: npm pack would run it as prepack and mix its output into the JSON.

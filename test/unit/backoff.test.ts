@@ -90,9 +90,9 @@ describe('givesUp: when a run of failed refreshes ends the session (issue 24, po
 
   it('retries answers that are not a token response for 5 attempts and 2 minutes, whichever is later', () => {
     for (const code of ['invalid_response', 'redirect_refused'] as const) {
-      expect(givesUp(code, 4, 10 * MINUTE)).toBe(false); // a long outage, but only 4 tries
-      expect(givesUp(code, 30, 2 * MINUTE - 1)).toBe(false); // many quick tries, not yet 2 minutes
-      expect(givesUp(code, 5, 2 * MINUTE)).toBe(true);
+      expect(givesUp(code, 4, 10 * MINUTE, DEFAULT_BACKOFF)).toBe(false); // a long outage, but only 4 tries
+      expect(givesUp(code, 30, 2 * MINUTE - 1, DEFAULT_BACKOFF)).toBe(false); // many quick tries, not yet 2 minutes
+      expect(givesUp(code, 5, 2 * MINUTE, DEFAULT_BACKOFF)).toBe(true);
     }
   });
 
@@ -103,11 +103,12 @@ describe('givesUp: when a run of failed refreshes ends the session (issue 24, po
   });
 
   it('ends at the third status no retry changes, at once', () => {
-    expect(givesUp('http', 2, 0)).toBe(false);
-    expect(givesUp('http', 3, 0)).toBe(true);
+    expect(givesUp('http', 2, 0, DEFAULT_BACKOFF)).toBe(false);
+    expect(givesUp('http', 3, 0, DEFAULT_BACKOFF)).toBe(true);
   });
 
   it('never gives up on what the server has not answered: network, timeouts, 5xx, 429, bugs', () => {
-    for (const code of ['network', 'timeout', 'server', 'rate_limited', 'internal'] as const) expect(givesUp(code, 1000, 60 * MINUTE)).toBe(false);
+    for (const code of ['network', 'timeout', 'server', 'rate_limited', 'internal'] as const)
+      expect(givesUp(code, 1000, 60 * MINUTE, DEFAULT_BACKOFF)).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ export const CHROMIUM_ARGS = [
  * cache dirs point at a fresh temp folder, removed when the browser goes away: Debian's build
  * writes crash reports and caches under $HOME otherwise.
  */
-export async function launchChromium(executablePath: string = inject('chromiumPath')): Promise<Browser> {
+export async function launchChromium(executablePath: string = inject('browserPath')): Promise<Browser> {
   const xdg = mkdtempSync(join(tmpdir(), 'tokenward-chromium-'));
   try {
     const browser = await chromium.launch({

@@ -9,7 +9,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import type { ReferenceServerOptions, ServerStats } from '../../../demo/server/index.ts';
 import { startRedis, type RedisServer } from '../../server/redis.ts';
-import { launchChromium, openTabs } from './browser.ts';
+import { openTabs } from './browser.ts';
+import { launchBrowser } from './engine.ts';
 import { startRoundRobin, type RoundRobin } from './round-robin.ts';
 
 export type Counters = Omit<ServerStats, 'requests'>;
@@ -83,7 +84,7 @@ export function useClusterSuite(size: number, options: ReferenceServerOptions): 
     // The deployment's shared secrets, from the environment as in production.
     const env = { REDIS_URL: redis.url, JWT_SECRET: randomBytes(32).toString('base64url'), SESSION_SECRET: randomBytes(32).toString('base64url') };
     const serverOptions = { ...options, controls: true, staticDirs: [inject('fixtureDir')] };
-    [processes, browser] = await Promise.all([Promise.all(Array.from({ length: size }, () => startServerProcess(serverOptions, env))), launchChromium()]);
+    [processes, browser] = await Promise.all([Promise.all(Array.from({ length: size }, () => startServerProcess(serverOptions, env))), launchBrowser()]);
     proxy = await startRoundRobin(processes.map((p) => p.url));
   });
 

@@ -1,7 +1,7 @@
 // Runs once per `vitest run --project browser`, in the main Vitest process, before any test
-// file: find (or install) Chromium and bundle the fixture page, then hand both paths to the
-// test workers through `project.provide` / `inject`. The Angular page is built with Angular's
-// compiler (angular-build.ts), the Svelte page with Svelte's Vite plugin.
+// file: find (or install) the engine's browser (see engine.ts) and bundle the fixture page, then
+// hand both paths to the test workers through `project.provide` / `inject`. The Angular page is
+// built with Angular's compiler (angular-build.ts), the Svelte page with Svelte's Vite plugin.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,11 +10,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { buildAngularApp } from './angular-build.ts';
+import { ENGINE, type EngineName } from './engine.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
-    /** Absolute path of the Chromium executable the tests launch. */
-    chromiumPath: string;
+    /** Absolute path of what the tests launch: Chromium, Firefox, or WebKitWebDriver (per TOKENWARD_ENGINE). */
+    browserPath: string;
     /** Absolute path of the built fixture site (index.html + assets), served by the reference server. */
     fixtureDir: string;
   }
@@ -25,8 +26,13 @@ const fixtureSrc = join(repoRoot, 'test/browser/fixture');
 // One folder per run: runs side by side (several engineers, a watch mode) must never serve
 // each other a half-written bundle.
 const fixtureOut = join(repoRoot, '.test-dist', `run-${process.pid}`);
-const DEBIAN_CHROMIUM = '/usr/bin/chromium';
-const NEED_CHROMIUM = "tokenward tests need Chromium: install Debian's chromium (apt-get install -y chromium) or set CHROME_PATH";
+
+/** Per engine: the variable that overrides the path, Debian's path, and the package that provides it. */
+const BROWSERS: Record<EngineName, { env: string; path: string; apt: string; what: string }> = {
+  chromium: { env: 'CHROME_PATH', path: '/usr/bin/chromium', apt: 'chromium', what: 'Chromium' },
+  firefox: { env: 'FIREFOX_PATH', path: '/usr/bin/firefox-esr', apt: 'firefox-esr', what: 'Firefox' },
+  webkit: { env: 'WEBKIT_WEBDRIVER', path: '/usr/bin/WebKitWebDriver', apt: 'webkit2gtk-driver', what: 'WebKitWebDriver' },
+};
 
 function isExecutable(path: string): boolean {
   try {
@@ -44,27 +50,29 @@ function fail(message: string): never {
   throw error;
 }
 
-export function findChromium(): string {
-  const fromEnv = process.env.CHROME_PATH;
+export function findBrowser(engine: EngineName): string {
+  const { env, path, apt, what } = BROWSERS[engine];
+  const need = `tokenward's ${engine} tests need ${what}: install Debian's ${apt} (apt-get install -y ${apt}) or set ${env}`;
+  const fromEnv = process.env[env];
   if (fromEnv) {
     // An explicit choice that does not work is a mistake to report, not to paper over.
-    if (!isExecutable(fromEnv)) fail(`CHROME_PATH=${fromEnv} is not an executable file. ${NEED_CHROMIUM}`);
+    if (!isExecutable(fromEnv)) fail(`${env}=${fromEnv} is not an executable file. ${need}`);
     return fromEnv;
   }
-  if (isExecutable(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  if (isExecutable(path)) return path;
 
   // Only a root shell on Debian can fix this by itself (CI containers); anyone else gets the hint.
   const canApt = process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!canApt) fail(NEED_CHROMIUM);
-  console.log("[tokenward] Chromium not found; installing Debian's chromium with apt-get");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', 'chromium']]) {
+  if (!canApt) fail(need);
+  console.log(`[tokenward] ${what} not found; installing Debian's ${apt} with apt-get`);
+  const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', apt]]) {
     // stdio inherit: apt's progress streams to the terminal instead of a silent minute-long pause.
-    const { status } = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (status !== 0) fail(`apt-get ${args.join(' ')} failed. ${NEED_CHROMIUM}`);
+    const { status } = spawnSync('apt-get', args, { stdio: 'inherit', env: aptEnv });
+    if (status !== 0) fail(`apt-get ${args.join(' ')} failed. ${need}`);
   }
-  if (!isExecutable(DEBIAN_CHROMIUM)) fail(NEED_CHROMIUM);
-  return DEBIAN_CHROMIUM;
+  if (!isExecutable(path)) fail(need);
+  return path;
 }
 
 /**
@@ -102,12 +110,12 @@ async function buildFixture(): Promise<void> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const chromiumPath = findChromium();
+  const browserPath = findBrowser(ENGINE);
   const fixtureBuilt = buildFixture();
   // Both settle before either error is thrown: no build may outlive the setup.
   const [fixture, angular] = await Promise.allSettled([fixtureBuilt, buildAngularApp(repoRoot, fixtureOut, fixtureBuilt)]);
   for (const result of [fixture, angular]) if (result.status === 'rejected') throw result.reason;
-  project.provide('chromiumPath', chromiumPath);
+  project.provide('browserPath', browserPath);
   project.provide('fixtureDir', fixtureOut);
   return () => rmSync(fixtureOut, { recursive: true, force: true });
 }

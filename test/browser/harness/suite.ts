@@ -3,7 +3,8 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../../demo/server/index.ts';
-import { launchChromium, openTabs } from './browser.ts';
+import { openTabs } from './browser.ts';
+import { launchBrowser } from './engine.ts';
 
 export interface BrowserSuiteOptions {
   /** Passed to startReferenceServer; the built fixture dir is always served at '/'. */
@@ -40,7 +41,7 @@ export function useBrowserSuite(options: BrowserSuiteOptions = {}): BrowserSuite
         ...serverOptions,
         staticDirs: [inject('fixtureDir'), ...(serverOptions.staticDirs ?? [])],
       }),
-      launchChromium(),
+      launchBrowser(),
     ]);
   });
 
