@@ -10,3 +10,8 @@ npm pack --silent --pack-destination "$dir" >/dev/null
 tarball="$(echo "$dir"/*.tgz)"
 npx publint run --strict "$tarball"
 npx attw --profile esm-only "$tarball"
+
+# The reference server's package (npx tokenward-reference-server): its bin and files as published.
+mkdir "$dir/server"
+(cd packages/reference-server && npm pack --silent --pack-destination "$dir/server" >/dev/null)
+npx publint run --strict "$(echo "$dir"/server/*.tgz)"

@@ -5,7 +5,7 @@
 // sessions and refresh tokens in Redis instead, so that several processes serve the same
 // clients (each on its own PORT, all with the same JWT_SECRET and SESSION_SECRET).
 // CORS_ORIGINS (comma-separated origins, e.g. http://localhost:5173) lets apps served from
-// other origins call it with credentials (README: "Use it in your own app"). TRUST_PROXY
+// other origins call it with credentials (docs/guide/use-it-in-your-own-app.md). TRUST_PROXY
 // (a hop count, or Express's names such as `loopback`) lets a TLS proxy's X-Forwarded-Proto
 // make the cookies Secure. DPOP_NONCE=<seconds> (e.g. 300) makes DPoP proofs carry a server nonce
 // that changes that often. IDLE_TIMEOUT=<seconds> (default 8 hours) ends a session that has not
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { startOidcApi } from '../oidc/api.ts';
 import type { OidcDemoConfig } from '../oidc/config.ts';
 import { startOidcProvider } from '../oidc/provider.ts';
+import { optionsFromEnv } from './env.ts';
 import { startReferenceServer } from './index.ts';
 
 const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,14 +29,8 @@ mkdirSync(dataDir, { recursive: true });
 const dist = join(demoDir, 'dist');
 
 const server = await startReferenceServer({
-  port: Number(process.env.PORT ?? 8787),
+  ...optionsFromEnv(process.env, 8787),
   database: process.env.DEMO_DB ?? join(dataDir, 'demo.sqlite'),
-  redisUrl: process.env.REDIS_URL,
-  corsOrigins: process.env.CORS_ORIGINS?.split(',').filter(Boolean),
-  trustProxy: /^\d+$/.test(process.env.TRUST_PROXY ?? '') ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY,
-  dpopNonce: Number(process.env.DPOP_NONCE ?? 0),
-  refreshTokenTtl: process.env.IDLE_TIMEOUT ? Number(process.env.IDLE_TIMEOUT) : undefined,
-  graceWindow: process.env.GRACE_WINDOW ? Number(process.env.GRACE_WINDOW) : undefined,
   controls: process.env.DEMO_CONTROLS === '1', // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });

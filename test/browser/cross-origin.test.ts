@@ -1,4 +1,4 @@
-// Issue 13 §1: an app on one site and its API on another, wired as the README says. The page is
+// Issue 13 §1: an app on one site and its API on another, wired as docs/guide/use-it-in-your-own-app.md says. The page is
 // served at http://127.0.0.1:A and the API (the reference server with a CORS allow-list) at
 // http://localhost:B: different sites, so the page can read none of the API's cookies, the CSRF
 // token reaches it only in a response header, and the refresh cookie is a SameSite=None cookie.
