@@ -47,8 +47,6 @@ interface Binding {
 const BINDING = new InjectionToken<Binding>('provideTokenward()');
 const GUARD = new InjectionToken<AuthGuardOptions>('provideTokenward(options, { login })');
 
-const noop = (): undefined => undefined;
-
 function createBinding(options: SessionOptions<never>, guard: AuthGuardOptions | undefined): Binding {
   // What isPlatformBrowser() compares, without importing @angular/common for it.
   const browser = inject(PLATFORM_ID) === 'browser';
@@ -57,14 +55,24 @@ function createBinding(options: SessionOptions<never>, guard: AuthGuardOptions |
   const session = createSession(browser ? options : { storage: 'memory' });
   const state = signal(browser ? session.getState() : SERVER_SNAPSHOT);
   // The app's environment injector is destroyed with the app (`appRef.destroy()`, each server render).
-  inject(DestroyRef).onDestroy(() => session.dispose());
-  // The session's methods are bound own properties, so they survive the spread.
-  const binding = { session: { ...session, state: state.asReadonly() }, trusts: null };
-  if (!browser) return binding;
-  session.subscribe((next) => state.set(next));
-  if (guard) leaveOnLogout(session, inject(Router), guard);
-  const { baseUrl, trustedOrigins } = resolveOptions(options);
-  return { ...binding, trusts: createOriginPolicy(baseUrl, trustedOrigins) };
+  // The session's methods, like the signal's `set`, are bound: they work taken off their object.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- bound: see createSession
+  inject(DestroyRef).onDestroy(session.dispose);
+  let trusts = null;
+  if (browser) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- a closure over the signal's node
+    session.subscribe(state.set);
+    const router = inject(Router);
+    // A protected route on screen when the session ends (here or in another tab) goes to the login page.
+    // A navigation another guard refuses is the router's to report, never an unhandled rejection.
+    if (guard)
+      session.on('logout', ({ reason }) => {
+        if (isProtected(router.routerState.snapshot.root)) router.navigateByUrl(loginTarget(router, guard, router.url, reason)).catch(() => undefined);
+      });
+    const { baseUrl, trustedOrigins } = resolveOptions(options);
+    trusts = createOriginPolicy(baseUrl, trustedOrigins);
+  }
+  return { session: { ...session, state: state.asReadonly() }, trusts };
 }
 
 /**
@@ -104,18 +112,8 @@ function loginTarget(router: Router, { login }: AuthGuardOptions, url: string, r
 }
 
 /** Whether any route on screen is guarded by `authGuard`. */
-function isProtected(route: ActivatedRouteSnapshot): boolean {
-  const config = route.routeConfig;
-  const guarded = [config?.canActivate, config?.canActivateChild].some((guards) => guards?.includes(authGuard));
-  return guarded || route.children.some(isProtected);
-}
-
-function leaveOnLogout(session: Session<never>, router: Router, guard: AuthGuardOptions): void {
-  session.on('logout', ({ reason }) => {
-    // A navigation another guard refuses is the router's to report, never an unhandled rejection.
-    if (isProtected(router.routerState.snapshot.root)) router.navigateByUrl(loginTarget(router, guard, router.url, reason)).catch(noop);
-  });
-}
+const isProtected = ({ routeConfig, children }: ActivatedRouteSnapshot): boolean =>
+  [routeConfig?.canActivate, routeConfig?.canActivateChild].some((guards) => guards?.includes(authGuard)) || children.some(isProtected);
 
 /**
  * `canActivate: [authGuard]` (or `canActivateChild`): waits until the session is
@@ -124,10 +122,9 @@ function leaveOnLogout(session: Session<never>, router: Router, guard: AuthGuard
  */
 export const authGuard: CanActivateFn & CanActivateChildFn = (_route, state) => {
   const guard = inject(GUARD);
-  const { session, trusts } = inject(BINDING);
-  if (!trusts) return false;
   const router = inject(Router);
-  return session.ready.then(() => session.getState().status === 'authenticated' || loginTarget(router, guard, state.url));
+  const { session, trusts } = inject(BINDING);
+  return !!trusts && session.ready.then(() => session.getState().status === 'authenticated' || loginTarget(router, guard, state.url));
 };
 
 /** The body of a fetch Response as HttpClient was asked for it. */
@@ -140,9 +137,10 @@ function readBody(response: Response, type: HttpRequest<unknown>['responseType']
 /** The HttpRequest as a fetch Request: its URL (with params), method, headers and serialized body. */
 function toFetch(request: HttpRequest<unknown>, url: string, signal: AbortSignal): Request {
   const headers = new Headers();
-  for (const name of request.headers.keys()) headers.set(name, request.headers.getAll(name)!.join(','));
   const type = request.detectContentTypeHeader();
-  if (type && !headers.has('Content-Type')) headers.set('Content-Type', type);
+  if (type) headers.set('Content-Type', type);
+  // Set after the body's own type: a Content-Type the app gave wins.
+  for (const name of request.headers.keys()) headers.set(name, request.headers.getAll(name)!.join(','));
   return new Request(url, { method: request.method, headers, body: request.serializeBody() as BodyInit | null, signal });
 }
 
@@ -155,27 +153,32 @@ function toFetch(request: HttpRequest<unknown>, url: string, signal: AbortSignal
  */
 export const tokenwardInterceptor: HttpInterceptorFn = (request, next) => {
   const { session, trusts } = inject(BINDING);
-  // Relative URLs are the app's own: resolved the way the browser resolves them.
-  if (!trusts) return next(request);
-  const url = new URL(request.urlWithParams, document.baseURI).href;
-  if (!trusts(url)) return next(request);
+  // Relative URLs are the app's own: resolved the way the browser resolves them. None is trusted on the server.
+  const url = trusts && new URL(request.urlWithParams, document.baseURI).href;
+  if (!url || !trusts(url)) return next(request);
   return new Observable<HttpEvent<unknown>>((subscriber) => {
     const abort = new AbortController();
-    // What HttpClient's responses carry; without a response, HttpErrorResponse's defaults (status 0, "Unknown Error").
-    const answer = (response?: Response) =>
-      response && { url, status: response.status, statusText: response.statusText, headers: new HttpHeaders(Object.fromEntries(response.headers)) };
-    const fail = (error: unknown, response?: Response) => subscriber.error(new HttpErrorResponse({ url, ...answer(response), error }));
-    session.fetch(toFetch(request, url, abort.signal)).then(async (response) => {
-      let body: unknown;
-      try {
-        body = await readBody(response, request.responseType);
-      } catch (error) {
-        return fail(error, response);
-      }
-      if (!response.ok) return fail(body, response);
-      subscriber.next(new HttpResponse({ ...answer(response), body }));
-      subscriber.complete();
-    }, fail);
+    session.fetch(toFetch(request, url, abort.signal)).then(
+      async (response) => {
+        let ok = response.ok;
+        // A body that cannot be read as asked for is an error with the response, as in HttpClient's own backends.
+        const body = await readBody(response, request.responseType).catch((error: unknown) => ((ok = false), error));
+        // What HttpClient's responses carry: the body as `body`, or as `error` when the request failed.
+        const answer = {
+          url,
+          status: response.status,
+          statusText: response.statusText,
+          headers: new HttpHeaders(response.headers),
+          body,
+          error: body,
+        };
+        if (!ok) return subscriber.error(new HttpErrorResponse(answer));
+        subscriber.next(new HttpResponse(answer));
+        subscriber.complete();
+      },
+      // No response at all: HttpErrorResponse's defaults (status 0, "Unknown Error").
+      (error: unknown) => subscriber.error(new HttpErrorResponse({ url, error })),
+    );
     return () => abort.abort();
   });
 };

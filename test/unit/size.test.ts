@@ -44,11 +44,8 @@ describe('bundle size budget', () => {
     expect(sizes.vue.gzip).toBeLessThanOrEqual(0.5 * KIB);
   });
 
-  // Issue 25 asks for at most 1 KiB; the binding measured 1,021 B on its branch and 1,064 B once
-  // merged with the core's later changes (a difference of two gzip sizes moves with the core).
-  // Open in issue 25; until then this cap stops growth.
-  it('tokenward/angular (provider, signal, interceptor and guard) adds at most 1.05 KiB gzip to the same app in Angular', () => {
-    expect(sizes.angular.gzip).toBeLessThanOrEqual(1.05 * KIB);
+  it('tokenward/angular (provider, signal, interceptor and guard) adds at most 1 KiB gzip to the same app in Angular', () => {
+    expect(sizes.angular.gzip).toBeLessThanOrEqual(KIB);
   });
 
   it('tokenward/svelte adds at most 1 KiB gzip to the same app beside Svelte', () => {
