@@ -64,7 +64,9 @@ export default defineConfig({
             { text: 'Vue', link: '/recipes/vue' },
             { text: 'Vite + Vue (tested app)', link: '/recipes/vite-vue' },
             { text: 'Angular', link: '/recipes/angular' },
+            { text: 'Angular CLI (tested app)', link: '/recipes/angular-cli' },
             { text: 'Svelte', link: '/recipes/svelte' },
+            { text: 'Vite + Svelte (tested app)', link: '/recipes/vite-svelte' },
           ],
         },
         {

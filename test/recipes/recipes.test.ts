@@ -23,6 +23,8 @@ interface Recipe {
   build: string[][];
   /** Serves the built app: the reference server itself (one origin), or `next start` in front of it. */
   serve: 'reference-server' | 'next';
+  /** Where the build puts the app's static files, in the app's folder (Vite's `dist` unless given). */
+  dist?: string;
 }
 
 const RECIPES: Recipe[] = [
@@ -42,7 +44,17 @@ const RECIPES: Recipe[] = [
     ],
     serve: 'reference-server',
   },
+  {
+    name: 'vite-svelte',
+    build: [
+      [bin('tsc'), '-p', '.'],
+      [bin('vite'), 'build'],
+    ],
+    serve: 'reference-server',
+  },
   { name: 'nextjs', build: [[bin('next'), 'build']], serve: 'next' },
+  // `ng build` type-checks the components' templates too (strictTemplates, as `ng new` sets it).
+  { name: 'angular-cli', build: [[bin('ng'), 'build']], serve: 'reference-server', dist: 'dist/my-app/browser' },
 ];
 
 /** The files a recipe page shows: its `<<< ./<name>/<path>` includes. */
@@ -107,7 +119,7 @@ describe.each(RECIPES)('the $name recipe', (recipe) => {
     cpSync(inject('packageDir'), join(appDir, 'node_modules/tokenward'), { recursive: true });
     browser = await launchChromium(inject('chromiumPath'));
     const build = async (apiOrigin: string) => {
-      for (const step of recipe.build) await run(step, appDir, { API_ORIGIN: apiOrigin, NEXT_TELEMETRY_DISABLED: '1' });
+      for (const step of recipe.build) await run(step, appDir, { API_ORIGIN: apiOrigin, NEXT_TELEMETRY_DISABLED: '1', NG_CLI_ANALYTICS: 'false' });
     };
     if (recipe.serve === 'next') {
       // next.config.ts's rewrites() is read at build time: the API's origin must be known by then.
@@ -119,7 +131,7 @@ describe.each(RECIPES)('the $name recipe', (recipe) => {
     } else {
       await build('http://127.0.0.1:8787');
       // The built app and the API on one origin, as the recipe's production set-up.
-      api = await startReferenceServer({ staticDirs: [join(appDir, 'dist')] });
+      api = await startReferenceServer({ staticDirs: [join(appDir, recipe.dist ?? 'dist')] });
       origin = api.url;
     }
   });
