@@ -1,6 +1,6 @@
 // The demo page: `vite build --config demo/vite.config.ts` writes demo/dist, which the demo
 // server serves at '/'. The page and the examples import the SDK by its package names
-// (`tokenward`, `tokenward/react`, `tokenward/vue`, `tokenward/oidc`, `tokenward/dpop`), as an app would, and the alias below points
+// (`tokenward`, `tokenward/react`, `tokenward/vue`, `tokenward/angular`, `tokenward/oidc`, `tokenward/dpop`), as an app would, and the alias below points
 // those at the sources (../src), so the demo always shows the code in this checkout (tsconfig.json
 // has the same mapping under `paths`). Every .html page in demo/ is built (the framework examples
 // live next to index.html) and linked from index.html.
@@ -46,13 +46,15 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^tokenward$/, replacement: join(sources, 'index.ts') },
-      { find: /^tokenward\/(react|vue|oidc|dpop)$/, replacement: join(sources, '$1', 'index.ts') },
+      { find: /^tokenward\/(react|vue|angular|oidc|dpop)$/, replacement: join(sources, '$1', 'index.ts') },
     ],
   },
   build: {
     outDir: join(root, 'dist'),
     emptyOutDir: true,
     sourcemap: true, // the page is meant to be read in devtools too
+    // The Angular page carries Angular's compiler (JIT, see demo/angular/main.ts): about 1.1 MB.
+    chunkSizeWarningLimit: 1200,
     target: 'es2022',
     rolldownOptions: {
       input: Object.fromEntries(pages.map((page) => [page.slice(0, -'.html'.length), join(root, page)])),

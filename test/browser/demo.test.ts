@@ -170,7 +170,7 @@ describe('the demo (npm run demo, real Chromium)', () => {
   });
 
   // The framework examples, linked from the main page: the same session, through each binding.
-  it.each(['react', 'vue'])('the %s example signs in, calls the API and logs out, in step with the main page', async (example) => {
+  it.each(['react', 'vue', 'angular'])('the %s example signs in, calls the API and logs out, in step with the main page', async (example) => {
     const { url } = demo!;
     await control(url, 'reset', {}); // default token lifetime, and counters for this test only
 
