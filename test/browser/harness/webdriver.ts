@@ -124,14 +124,17 @@ const TRAP = `if (!window.__twTrap) {
 // wait on one tab's promise while it drives another (or closes the tab under it). So START runs
 // the function and, if it returns a promise, parks it in the page under an id and answers at
 // once; POLL collects it later. Values come back as WebDriver serializes them (JSON-like);
-// `undefined` is kept apart from null as Playwright does. A document that navigated away or
+// `undefined` is kept apart from null as Playwright does. Elements wanted as WebDriver
+// references (a locator's click) come nested in an object. A document that navigated away or
 // closed loses its parked promises: the evaluate then fails, as Playwright's does.
 // The source goes into the script text itself, which WebDriver compiles: no eval in the page,
 // so a Content-Security-Policy without 'unsafe-eval' (the server's 404 pages) does not stop it.
 const start = (source: string, isFunction: boolean) => `const [arg, id] = arguments;
 ${TRAP}
 const pending = (window.__twPending ??= {});
-const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
+// A node or window returned as such has no JSON form (WebDriver would fail on the document
+// itself): the test gets undefined, as Playwright gives for what it cannot serialize.
+const settle = (r) => { const v = r instanceof Node || r === window ? undefined : r; return { ok: true, undef: v === undefined, value: v === undefined ? null : v }; };
 const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\\n' + e.stack : '') });
 let result;
 try {
