@@ -134,7 +134,11 @@ ${TRAP}
 const pending = (window.__twPending ??= {});
 // A node or window returned as such has no JSON form (WebDriver would fail on the document
 // itself): the test gets undefined, as Playwright gives for what it cannot serialize.
-const settle = (r) => { const v = r instanceof Node || r === window ? undefined : r; return { ok: true, undef: v === undefined, value: v === undefined ? null : v }; };
+// WebDriver sends an object's undefined property as null; Playwright keeps it undefined (absent
+// to toEqual), so plain objects lose theirs on the way out.
+const strip = (v) => Array.isArray(v) ? v.map(strip) : v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))
+  ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, strip(x)])) : v;
+const settle = (r) => { const v = r instanceof Node || r === window ? undefined : strip(r); return { ok: true, undef: v === undefined, value: v === undefined ? null : v }; };
 const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\\n' + e.stack : '') });
 let result;
 try {
