@@ -5,9 +5,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../demo/server/index.ts';
 import { trackErrors, waitForState } from './harness/browser.ts';
+import { exceptIn } from './harness/engine.ts';
 import { eventsOf, login, serverLoggedOut, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -35,38 +36,44 @@ afterAll(async () => {
 });
 
 describe('an app and its API on different sites', () => {
-  it('signs in, calls the API, refreshes, survives a reload and logs out, with the CSRF token from headers only', async () => {
-    const page = await (await h.context()).newPage();
-    const errors = trackErrors(page);
-    await page.goto(`${appOrigin}/index.html`);
-    const options = { baseUrl: apiUrl() };
-    await startSessions([page], options);
-    await login(page);
+  // The API's cookies are SameSite=None, hence Secure, and the test's API is http://localhost:
+  // Chromium and Firefox store Secure cookies from loopback http, WebKitGTK stores none (not
+  // first-party either), so its refresh finds no cookie and is refused (403 csrf).
+  exceptIn({ webkit: 'WebKitGTK refuses Secure cookies from http loopback origins; this setup needs https there' })(
+    'signs in, calls the API, refreshes, survives a reload and logs out, with the CSRF token from headers only',
+    async () => {
+      const page = await (await h.context()).newPage();
+      const errors = trackErrors(page);
+      await page.goto(`${appOrigin}/index.html`);
+      const options = { baseUrl: apiUrl() };
+      await startSessions([page], options);
+      await login(page);
 
-    const seen = await page.evaluate(async (apiUrl) => {
-      const me = await window.session.http.get(`${apiUrl}/api/me`).json<{ user: string }>();
-      await window.session.refresh();
-      // Nothing of the API's is readable here: the token came in a header and lives in memory.
-      return { me: me.user, cookies: document.cookie };
-    }, apiUrl());
-    expect(seen).toEqual({ me: 'alice', cookies: '' });
-    // That refresh carried the token the login response's header brought.
-    const [refreshed] = api.control.stats().requests.filter((r) => r.path === '/auth/refresh');
-    expect(refreshed?.headers['x-xsrf-token']).toMatch(/^redacted:/);
+      const seen = await page.evaluate(async (apiUrl) => {
+        const me = await window.session.http.get(`${apiUrl}/api/me`).json<{ user: string }>();
+        await window.session.refresh();
+        // Nothing of the API's is readable here: the token came in a header and lives in memory.
+        return { me: me.user, cookies: document.cookie };
+      }, apiUrl());
+      expect(seen).toEqual({ me: 'alice', cookies: '' });
+      // That refresh carried the token the login response's header brought.
+      const [refreshed] = api.control.stats().requests.filter((r) => r.path === '/auth/refresh');
+      expect(refreshed?.headers['x-xsrf-token']).toMatch(/^redacted:/);
 
-    // The vault is the app's origin's; the refresh cookie is the API's, sent cross-site (and
-    // partitioned). After a reload no CSRF token is in memory: the server takes the Origin instead.
-    await page.reload();
-    await startSessions([page], options);
-    expect((await page.evaluate(() => window.session.getState())).status).toBe('authenticated');
-    await page.evaluate(() => window.session.refresh());
+      // The vault is the app's origin's; the refresh cookie is the API's, sent cross-site (and
+      // partitioned). After a reload no CSRF token is in memory: the server takes the Origin instead.
+      await page.reload();
+      await startSessions([page], options);
+      expect((await page.evaluate(() => window.session.getState())).status).toBe('authenticated');
+      await page.evaluate(() => window.session.refresh());
 
-    await page.evaluate(() => window.session.logout());
-    await serverLoggedOut(api);
-    const logout = api.control.stats().requests.find((r) => r.path === '/auth/logout');
-    expect(logout?.status).toBe(204);
-    await waitForState(page, 'unauthenticated');
-    expect(await eventsOf(page)).toEqual(['refresh:this-tab', 'logout:user']);
-    expect(errors).toEqual([]);
-  });
+      await page.evaluate(() => window.session.logout());
+      await serverLoggedOut(api);
+      const logout = api.control.stats().requests.find((r) => r.path === '/auth/logout');
+      expect(logout?.status).toBe(204);
+      await waitForState(page, 'unauthenticated');
+      expect(await eventsOf(page)).toEqual(['refresh:this-tab', 'logout:user']);
+      expect(errors).toEqual([]);
+    },
+  );
 });

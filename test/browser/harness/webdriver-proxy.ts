@@ -11,12 +11,14 @@ import { createServer, request as forward, type IncomingHttpHeaders, type Server
 export interface ProxiedRequest {
   url(): string;
   method(): string;
+  allHeaders(): Promise<IncomingHttpHeaders>;
 }
 
 export interface ProxiedResponse {
   url(): string;
   status(): number;
   headers(): IncomingHttpHeaders;
+  allHeaders(): Promise<IncomingHttpHeaders>;
   text(): Promise<string>;
   json(): Promise<unknown>;
 }
@@ -40,7 +42,7 @@ export class ContextProxy extends EventEmitter {
         req.socket.destroy();
         return;
       }
-      proxy.emit('request', { url: () => url, method: () => req.method ?? 'GET' } satisfies ProxiedRequest);
+      proxy.emit('request', { url: () => url, method: () => req.method ?? 'GET', allHeaders: async () => req.headers } satisfies ProxiedRequest);
       const target = new URL(url);
       // No compression: an HTML document is rewritten, and the bodies are read back as text.
       // No revalidation either: a document's head is the context's as of this response, so the
@@ -72,6 +74,7 @@ export class ContextProxy extends EventEmitter {
             url: () => url,
             status: () => answer.statusCode ?? 0,
             headers: () => answer.headers,
+            allHeaders: async () => answer.headers,
             text: async () => body,
             json: async () => JSON.parse(body) as unknown,
           } satisfies ProxiedResponse);

@@ -124,14 +124,21 @@ const TRAP = `if (!window.__twTrap) {
 // wait on one tab's promise while it drives another (or closes the tab under it). So START runs
 // the function and, if it returns a promise, parks it in the page under an id and answers at
 // once; POLL collects it later. Values come back as WebDriver serializes them (JSON-like);
-// `undefined` is kept apart from null as Playwright does. A document that navigated away or
+// `undefined` is kept apart from null as Playwright does. Elements wanted as WebDriver
+// references (a locator's click) come nested in an object. A document that navigated away or
 // closed loses its parked promises: the evaluate then fails, as Playwright's does.
 // The source goes into the script text itself, which WebDriver compiles: no eval in the page,
 // so a Content-Security-Policy without 'unsafe-eval' (the server's 404 pages) does not stop it.
 const start = (source: string, isFunction: boolean) => `const [arg, id] = arguments;
 ${TRAP}
 const pending = (window.__twPending ??= {});
-const settle = (v) => ({ ok: true, undef: v === undefined, value: v === undefined ? null : v });
+// A node or window returned as such has no JSON form (WebDriver would fail on the document
+// itself): the test gets undefined, as Playwright gives for what it cannot serialize.
+// WebDriver sends an object's undefined property as null; Playwright keeps it undefined (absent
+// to toEqual), so plain objects lose theirs on the way out.
+const strip = (v) => Array.isArray(v) ? v.map(strip) : v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))
+  ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, strip(x)])) : v;
+const settle = (r) => { const v = r instanceof Node || r === window ? undefined : strip(r); return { ok: true, undef: v === undefined, value: v === undefined ? null : v }; };
 const fail = (e) => ({ ok: false, error: String(e) + (e && e.stack ? '\\n' + e.stack : '') });
 let result;
 try {
@@ -184,15 +191,46 @@ async function until<T>(what: string, timeout: number, interval: number, probe: 
   }
 }
 
+type TextMatch = string | RegExp;
+
+/** A text match as it crosses into the page: a regular expression's parts, or a string. */
+const textArg = (text: TextMatch | undefined) => (text instanceof RegExp ? { re: text.source, flags: text.flags } : text === undefined ? null : { s: text });
+
+/**
+ * The elements a selector and a text filter match, in the page, Playwright's way: a string
+ * matches a case-insensitive substring of the whitespace-normalized text, a RegExp the text;
+ * `text=...` (`text="..."`: exactly) selects the innermost elements whose text matches.
+ */
+const MATCH = `([selector, hasText, nth]) => {
+  const normal = (t) => t.replace(/\\s+/g, ' ').trim();
+  const test = (m, e) => {
+    const text = e.textContent || '';
+    if (m.re !== undefined) return new RegExp(m.re, m.flags).test(text);
+    if (m.exact) return normal(text) === m.s;
+    return normal(text).toLowerCase().includes(normal(m.s).toLowerCase());
+  };
+  let els;
+  if (selector.startsWith('text=')) {
+    const raw = selector.slice(5);
+    const quoted = /^(["']).*\\1$/.test(raw);
+    const m = quoted ? { s: raw.slice(1, -1), exact: true } : { s: raw };
+    const all = [...document.body.querySelectorAll('*')].filter((e) => test(m, e));
+    els = all.filter((e) => !all.some((o) => o !== e && e.contains(o)));
+  } else els = [...document.querySelectorAll(selector)];
+  if (hasText) els = els.filter((e) => test(hasText, e));
+  if (nth != null) els = els.slice(nth, nth + 1);
+  return els;
+}`;
+
 class WebKitLocator {
   constructor(
     private readonly page: WebKitPage,
     private readonly selector: string,
-    private readonly hasText?: string,
+    private readonly hasText?: TextMatch,
     private readonly nth?: number,
   ) {}
 
-  filter(options: { hasText?: string }): WebKitLocator {
+  filter(options: { hasText?: TextMatch }): WebKitLocator {
     return new WebKitLocator(this.page, this.selector, options.hasText ?? this.hasText, this.nth);
   }
 
@@ -202,12 +240,8 @@ class WebKitLocator {
 
   /** Runs `body` over the matching elements (an array `els`) in the page. */
   private query(body: string): Promise<unknown> {
-    const source = `([selector, hasText, nth]) => {
-      let els = [...document.querySelectorAll(selector)].filter((e) => hasText == null || e.textContent.includes(hasText));
-      if (nth != null) els = els.slice(nth, nth + 1);
-      ${body}
-    }`;
-    return this.page.run(source, true, [this.selector, this.hasText ?? null, this.nth ?? null]);
+    const source = `(args) => { const els = (${MATCH})(args); ${body} }`;
+    return this.page.run(source, true, [this.selector, textArg(this.hasText), this.nth ?? null]);
   }
 
   /** Waits for the first match, then runs `body` with it as `el`. */
@@ -239,8 +273,24 @@ class WebKitLocator {
     return this.one('return el.innerText;');
   }
 
-  async click(): Promise<void> {
-    await this.one('el.scrollIntoView(); el.click(); return null;');
+  /**
+   * A real click through WebDriver (the element comes back as a WebDriver reference): a user
+   * gesture, so that window.open is not blocked as a popup. Retried, as Playwright's actionability
+   * wait does, while the element is covered or not yet interactable.
+   */
+  async click(options: { timeout?: number } = {}): Promise<void> {
+    const session = this.page.ctx.session;
+    await until(`locator(${this.selector}).click`, options.timeout ?? 30_000, 100, async () => {
+      const element = await this.one<Record<string, string>>('return el;', options.timeout);
+      const id = Object.values(element)[0];
+      try {
+        await session.in(this.page.handle, () => session.raw('POST', `/element/${id}/click`));
+        return true;
+      } catch (error) {
+        if (/click intercepted|not interactable|stale element/.test(String(error))) return undefined;
+        throw error;
+      }
+    });
   }
 
   async fill(value: string): Promise<void> {
@@ -425,7 +475,7 @@ class WebKitPage extends EventEmitter {
     });
   }
 
-  locator(selector: string, options: { hasText?: string } = {}): WebKitLocator {
+  locator(selector: string, options: { hasText?: TextMatch } = {}): WebKitLocator {
     return new WebKitLocator(this, selector, options.hasText);
   }
 
