@@ -323,6 +323,16 @@ export class Controls implements ServerControl {
       '/fail-refresh',
       action((b) => this.failRefresh(Number(b.count), b.kind as RefreshFailure, b.retryAfter === undefined ? {} : { retryAfter: Number(b.retryAfter) })),
     );
+    // A browser-wide wipe of this origin's data for engines whose driver cannot ask the browser
+    // for one (no DevTools protocol): the answer carries Clear-Site-Data, which the browser obeys.
+    router.post('/clear-site-data', (req, res) => {
+      const value = (req.body as { value?: unknown } | undefined)?.value;
+      if (typeof value !== 'string' || !/^"[a-z]+"(, "[a-z]+")*$/i.test(value)) {
+        res.status(400).json({ error: 'invalid_request', message: 'value: a Clear-Site-Data list' });
+        return;
+      }
+      res.set('Clear-Site-Data', value).json({ ok: true });
+    });
     router.post(
       '/delay-refresh',
       action((b) => this.delayRefresh(Number(b.ms))),

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
+import { ENGINE } from './harness/engine.ts';
 import { eventsOf, login, startSessions, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -67,13 +68,35 @@ async function refreshReachesAll(pages: readonly Page[], refresher: Page): Promi
   for (const page of others) expect(await page.evaluate(() => window.session.getAccessToken())).toBe(token);
 }
 
-/** What Clear-Site-Data: "storage" wipes, in the DevTools protocol's words. */
-const STORAGE = 'indexeddb,local_storage,cache_storage,service_workers';
+/** What the user's "delete site data" clears: storage only, or everything (cookies too). */
+type Wipe = 'storage' | 'all';
 
-/** Storage.clearDataForOrigin from `page`'s DevTools session: with 'all', what the browser's "delete site data" does. */
-async function clearSiteData(page: Page, storageTypes: string): Promise<void> {
+/** What each wipe is in the DevTools protocol's words (Chromium) and as a Clear-Site-Data value (elsewhere). */
+const WIPES: Record<Wipe, { storageTypes: string; header: string }> = {
+  storage: { storageTypes: 'indexeddb,local_storage,cache_storage,service_workers', header: '"storage"' },
+  all: { storageTypes: 'all', header: '"cookies", "storage", "cache"' },
+};
+
+/**
+ * The site's data cleared from `page`, outside the tabs that hold the session. Chromium: the
+ * browser's own "delete site data" (Storage.clearDataForOrigin over CDP). Firefox and WebKit have
+ * no such command in their drivers, so the same wipe comes from a Clear-Site-Data answer to a
+ * request of `page`'s; either way the browser wipes the origin under every tab.
+ */
+async function clearSiteData(page: Page, wipe: Wipe): Promise<void> {
+  if (ENGINE !== 'chromium') {
+    const status = await page.evaluate(
+      (value) =>
+        fetch('/__test__/clear-site-data', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value }) }).then(
+          (r) => r.status,
+        ),
+      WIPES[wipe].header,
+    );
+    expect(status).toBe(200);
+    return;
+  }
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(h.server.url).origin, storageTypes });
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(h.server.url).origin, storageTypes: WIPES[wipe].storageTypes });
   await cdp.detach();
 }
 
@@ -176,7 +199,7 @@ describe('after the user cleared the site data (from a third tab)', () => {
     const before = await counts([b, c], 'refresh:other-tab');
     const refreshing = a.evaluate(() => window.session.refresh());
     await expect.poll(() => h.server.control.stats().requests.some((r) => r.path === '/auth/refresh' && r.status === 0)).toBe(true);
-    await clearSiteData(c, STORAGE);
+    await clearSiteData(c, 'storage');
     await wiped(b);
     await refreshing;
     await expect.poll(() => counts([b, c], 'refresh:other-tab')).toEqual(before.map((count) => count + 1));
