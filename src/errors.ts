@@ -80,4 +80,4 @@ export function toTokenwardError(error: unknown, fallback: TokenwardErrorCode = 
 }
 
 /** There is no session (any more) to do this for: none was there, or it ended meanwhile. */
-export const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session (or it ended meanwhile)');
+export const noSession = (): TokenwardError => new TokenwardError('unauthenticated', 'no session');

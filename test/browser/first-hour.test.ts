@@ -136,7 +136,7 @@ describe('27.4 one error story for session.http and session.fetch', () => {
   it('rejects a signed-out request to the API with unauthenticated, without sending it', async () => {
     const [page] = await h.newTabs(1);
     await startSessions([page!]);
-    const expected = 'TokenwardError unauthenticated: no session (or it ended meanwhile)';
+    const expected = 'TokenwardError unauthenticated: no session';
     expect(await outcomes(page!, '/api/me')).toEqual({ http: expected, fetch: expected });
     expect(h.server.control.stats().apiCalls).toBe(0);
   });
