@@ -41,6 +41,18 @@ export interface ResponseTiming {
   readonly serverDate?: number | null;
 }
 
+const decoder = new TextDecoder();
+
+/** UTF-8 bytes read as a JSON object (the vault's plaintext, a JWT's payload); null for anything else. */
+export function jsonObject(bytes: BufferSource): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(decoder.decode(bytes));
+    return isObject(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 function invalid(message: string): TokenwardError {
   return new TokenwardError('invalid_response', `token response: ${message}`);
 }
@@ -96,8 +108,7 @@ export function decodeJwtClaims(token: string): JwtClaims | null {
   try {
     // atob() decodes base64 without its padding; base64url differs only in two characters.
     const binary = atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/'));
-    const payload: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
-    return isObject(payload) ? payload : null;
+    return jsonObject(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
-import { isObject, type TokenSet } from '../tokens.js';
+import { isObject, jsonObject, type TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
 import type { StoredSession, Vault } from './vault.js';
 
@@ -34,7 +34,6 @@ interface SignedOutRecord {
 type Entry = readonly [name: string, value: CryptoKey | SealedRecord | SignedOutRecord | NonNullable<StoredSession['dpopKey']>];
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * The vault over IndexedDB. It holds two records: the non-extractable AES-GCM key (the
@@ -214,13 +213,8 @@ async function readRecord(name: string, record: unknown, key: unknown): Promise<
 }
 
 function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(plaintext));
-  } catch {
-    return null;
-  }
-  if (!isObject(value)) return null;
+  const value = jsonObject(plaintext);
+  if (!value) return null;
   const { accessToken, refreshToken, expiresAt, issuedAt, claims, extra } = value;
   const valid =
     isStringOrNull(accessToken) &&
