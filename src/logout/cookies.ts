@@ -73,5 +73,5 @@ export function expireReadableCookies(filter: true | PurgeFilter, keepNames: rea
     report,
   );
   const left = readableCookieNames().filter((name) => expired.has(name));
-  if (left.length > 0) report(new Error(`cookies still readable after expiring them: ${left.join(', ')}`));
+  if (left.length > 0) report(new Error(`still readable after expiring: ${left.join(', ')}`));
 }

@@ -14,7 +14,7 @@ export function deleteDatabase(name: string): Promise<void> {
   return bounded(
     promisifyRequest(indexedDB.deleteDatabase(name)).then(() => undefined),
     AbortSignal.timeout(WAIT_LIMIT_MS),
-    () => new Error(`IndexedDB "${name}" not deleted: a connection is open`),
+    () => new Error(`"${name}" not deleted: a connection is open`),
   );
 }
 
