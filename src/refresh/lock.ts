@@ -20,7 +20,7 @@ export interface RefreshLock {
  */
 export function createCrossTabLock(name: string, limit: number, lifetime: AbortSignal): RefreshLock {
   // No other tabs to coordinate with (SSR, Node): the task still stops when the session is disposed.
-  if (typeof navigator === 'undefined' || !navigator.locks) return { run: (task) => task(lifetime) };
+  if (!globalThis.navigator?.locks) return { run: (task) => task(lifetime) };
   const givenUp = () => new TokenwardError(lifetime.aborted ? 'disposed' : 'timeout', 'refresh lock given up');
   const bound = () => AbortSignal.any([AbortSignal.timeout(limit), lifetime]);
   return {

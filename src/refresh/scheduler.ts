@@ -26,7 +26,6 @@ export function createScheduler({ onDue, now = Date.now, maxSleep = 30_000 }: Sc
 
   function arm(): void {
     clearTimeout(timer);
-    timer = undefined;
     if (dueAt === null) return;
     timer = setTimeout(check, Math.min(Math.max(0, dueAt - now()), maxSleep));
     // In Node (SSR, tests) a pending refresh must not keep the process alive.
@@ -41,18 +40,17 @@ export function createScheduler({ onDue, now = Date.now, maxSleep = 30_000 }: Sc
     onDue();
   }
 
+  function at(time: number | null): void {
+    dueAt = time;
+    arm();
+  }
+
   return {
-    at(time) {
-      dueAt = time;
-      arm();
-    },
+    at,
     get dueAt() {
       return dueAt;
     },
     check,
-    dispose() {
-      dueAt = null;
-      arm();
-    },
+    dispose: () => at(null),
   };
 }

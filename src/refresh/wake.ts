@@ -4,9 +4,9 @@
  * Outside a browser there is nothing to listen to. Stops listening when `signal` aborts.
  */
 export function onWake(handler: () => void, signal: AbortSignal): void {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return;
+  if (typeof document === 'undefined') return;
   const options = { signal };
   for (const name of ['focus', 'online', 'pageshow']) window.addEventListener(name, handler, options);
   document.addEventListener('resume', handler, options);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && handler(), options);
+  document.addEventListener('visibilitychange', () => !document.hidden && handler(), options);
 }
