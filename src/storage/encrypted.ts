@@ -2,7 +2,7 @@ import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
 import { isObject, jsonObject, type TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
-import type { StoredSession, Vault } from './vault.js';
+import { refuses, type StoredSession, type Vault } from './vault.js';
 
 /** The record format. A reader refuses any other: a later format migrates explicitly, never by guessing. */
 const FORMAT = 1;
@@ -91,7 +91,7 @@ export function createEncryptedVault(name: string): Vault {
       const { generation, tokens } = session;
       const entries = tokens ? await seals({ ...session, tokens }) : [signedOut(generation, true)];
       return transact((objectStore, stored) => {
-        if (stored > generation || (!tokens && stored === generation)) return false;
+        if (refuses(stored, session)) return false;
         // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
         putAll(objectStore, entries, !tokens);
         return true;
@@ -219,8 +219,8 @@ function parseTokenSet(plaintext: ArrayBuffer): TokenSet | null {
   const valid =
     isStringOrNull(accessToken) &&
     isStringOrNull(refreshToken) &&
-    isTime(expiresAt) &&
-    isTime(issuedAt) &&
+    Number.isFinite(expiresAt) &&
+    Number.isFinite(issuedAt) &&
     (claims === null || isObject(claims)) &&
     (extra === undefined || (isObject(extra) && Object.values(extra).every((item) => typeof item == 'string')));
   return valid ? (value as unknown as TokenSet) : null;
@@ -231,12 +231,9 @@ function generationOf(record: unknown): number {
   return isObject(record) && isGeneration(record.generation) ? record.generation : 0;
 }
 
+// Number.isSafeInteger and Number.isFinite are false for anything but a number.
 function isGeneration(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function isStringOrNull(value: unknown): value is string | null {

@@ -1,4 +1,4 @@
-import type { StoredSession, Vault } from './vault.js';
+import { refuses, type StoredSession, type Vault } from './vault.js';
 
 /** A vault that keeps the session in this tab's memory only: nothing survives a reload. */
 export function createMemoryVault(): Vault {
@@ -6,8 +6,7 @@ export function createMemoryVault(): Vault {
   return {
     load: async () => stored,
     async save(session) {
-      const known = stored?.generation ?? -1;
-      if (known > session.generation || (!session.tokens && known === session.generation)) return false;
+      if (refuses(stored?.generation ?? -1, session)) return false;
       stored = session.tokens ? session : { ...session, owed: true };
       return true;
     },

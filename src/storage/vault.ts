@@ -45,6 +45,14 @@ export interface Vault {
 }
 
 /**
+ * Whether a vault that holds generation `stored` refuses to save `session`: it ended already
+ * (a later generation is stored), or it is a signed-out marker for what is on record already.
+ */
+export function refuses(stored: number, { generation, tokens }: StoredSession): boolean {
+  return stored > generation || (!tokens && stored === generation);
+}
+
+/**
  * The generation after `known`: never below the clock (ms), so that it is later than any made
  * before, even by a tab that never learnt of it. A wipe of the origin's storage takes the stored
  * generation with it: a tab opened afterwards starts from 0, yet the older tabs must still take
