@@ -2,10 +2,8 @@ import type { CsrfOptions } from '../contract/options.js';
 
 export const DEFAULT_CSRF: CsrfOptions = { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' };
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-
 export function isUnsafeMethod(method: string): boolean {
-  return !SAFE_METHODS.has(method.toUpperCase());
+  return !/^(GET|HEAD|OPTIONS|TRACE)$/i.test(method);
 }
 
 /** The cookies page script can read here, as [name, value] ('' names a cookie set without one); none outside a browser. */

@@ -4,10 +4,7 @@
  * request exactly as the app wrote it.
  */
 export function createOriginPolicy(baseUrl: string | undefined, trustedOrigins: readonly string[]): (url: string) => boolean {
-  const trusted = new Set<string>();
-  for (const origin of [...(baseUrl ? [baseUrl] : []), ...trustedOrigins]) {
-    trusted.add(new URL(origin).origin);
-  }
+  const trusted = new Set([...trustedOrigins, baseUrl ?? []].flat().map((origin) => new URL(origin).origin));
   return (url) => {
     try {
       return trusted.has(new URL(url).origin);
