@@ -29,8 +29,8 @@ export function pathVariants(pathname: string): string[] {
  */
 export function domainVariants(hostname: string, parents = false): Array<string | undefined> {
   const domains: Array<string | undefined> = [undefined];
-  const isIp = /^[\d.]+$/.test(hostname) || hostname.includes(':') || hostname.startsWith('[');
-  if (isIp || hostname === '') return domains;
+  // An IPv4 address (or no host at all), or an IPv6 one.
+  if (/^[\d.]*$|[:[]/.test(hostname)) return domains;
   const labels = hostname.replace(/\.$/, '').split('.');
   for (let i = 0; i < (parents ? labels.length - 1 : Math.min(1, labels.length - 1)); i++) {
     domains.push(labels.slice(i).join('.'));
