@@ -37,7 +37,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
 
   /** POSTs `body` to the endpoint of `call`: the answer read to its end and when it arrived, or a classified TokenwardError. */
   async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<{ response: Response; text: string; receivedAt: number }> {
-    if (!baseUrl) throw new TokenwardError('network', 'no baseUrl (needed outside a browser)');
+    if (!baseUrl) throw new TokenwardError('network', 'no baseUrl');
     const url = new URL(endpoints[call], baseUrl);
     let response: Response;
     try {
@@ -74,7 +74,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new TokenwardError('invalid_response', `${call}: the body is not JSON`, { cause: error });
+      throw new TokenwardError('invalid_response', `${call}: not JSON`, { cause: error });
     }
     return parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
   }
