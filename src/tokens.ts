@@ -94,11 +94,11 @@ function expiryOf(expiresIn: unknown, claims: JwtClaims | null, timing: Response
     return timing.receivedAt + expiresIn * 1000;
   }
   const exp = claims?.exp;
-  if (typeof exp !== 'number') throw invalid('neither expires_in nor exp');
+  if (typeof exp !== 'number') throw invalid('no expires_in or exp');
   // NaN and Infinity fail here too.
   const expiresAt = exp * 1000 + timing.receivedAt - (timing.serverDate ?? timing.receivedAt);
   if (expiresAt > timing.receivedAt && expiresAt < Infinity) return expiresAt;
-  throw invalid('exp is past or not a time');
+  throw invalid('bad exp');
 }
 
 /** Decodes the payload of a JWT; null for opaque or malformed tokens (they still work from expires_in). */
