@@ -1,4 +1,4 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { TokenwardError } from '../errors.js';
 import { isObject, jsonObject, type TokenSet } from '../tokens.js';
 import { generateVaultKey, isSealed, isVaultKey, seal, unseal, type Sealed } from './cipher.js';
@@ -135,37 +135,42 @@ const CLOSED_UNDER_US = new Set(['InvalidStateError', 'AbortError', 'UnknownErro
 const ATTEMPTS = 4;
 
 /**
- * idb-keyval's store, opened lazily (creating the vault touches no browser global), and opened
- * again when the database went away under us: a wipe of the origin's storage deletes it, even
- * in the middle of the vault's own clear, and every tab must still persist the next login. A
- * call that fails because of it is repeated (nothing of a transaction the wipe aborted was kept).
- * Our connection steps aside when another one wants to delete or upgrade the database: kept
- * open, it would block that deletion, and every later open (ours too) would queue behind it.
+ * An idb-keyval store (one object store of one database), opened lazily (creating the vault
+ * touches no browser global), and opened again when the database went away under us: a wipe of
+ * the origin's storage deletes it, even in the middle of the vault's own clear, and every tab
+ * must still persist the next login. A call that fails because of it is repeated (nothing of a
+ * transaction the wipe aborted was kept). Our connection steps aside when another one wants to
+ * delete or upgrade the database: kept open, it would block that deletion, and every later open
+ * (ours too) would queue behind it.
  */
 export function reopeningStore(dbName: string, storeName: string): UseStore {
-  let store: UseStore | undefined;
+  let connection: Promise<IDBDatabase> | undefined;
   return async (mode, callback) => {
     for (let attempt = 1; ; attempt++) {
-      const opened = (store ??= createStore(dbName, storeName));
+      const opened = (connection ??= openDatabase(dbName, storeName));
       // Opened anew on the next call, not now: an open made while the wipe runs is aborted.
       const drop = (): void => {
-        if (store === opened) store = undefined;
+        if (connection === opened) connection = undefined;
       };
       try {
-        return await opened(mode, (objectStore) => {
-          const { db } = objectStore.transaction;
-          db.onversionchange = db.onclose = () => {
-            db.close();
-            drop();
-          };
-          return callback(objectStore);
-        });
+        const db = await opened;
+        db.onversionchange = db.onclose = () => {
+          db.close();
+          drop();
+        };
+        return await callback(db.transaction(storeName, mode).objectStore(storeName));
       } catch (error) {
         if (attempt === ATTEMPTS || !(error instanceof DOMException && CLOSED_UNDER_US.has(error.name))) throw error;
         drop();
       }
     }
   };
+}
+
+function openDatabase(dbName: string, storeName: string): Promise<IDBDatabase> {
+  const request = indexedDB.open(dbName);
+  request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+  return promisifyRequest(request);
 }
 
 /** Writes `entries`, after emptying the store if `replace`. */
