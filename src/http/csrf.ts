@@ -13,8 +13,9 @@ export function readableCookies(): Array<[name: string, value: string]> {
     .split(';')
     .filter((pair) => pair.trim())
     .map((pair) => {
+      // Without an '=' (index -1), the name is '' and the value all of it.
       const index = pair.indexOf('=');
-      return index < 0 ? ['', pair.trim()] : [pair.slice(0, index).trim(), pair.slice(index + 1).trim()];
+      return [pair.slice(0, Math.max(index, 0)).trim(), pair.slice(index + 1).trim()];
     });
 }
 
