@@ -34,24 +34,24 @@ export interface ServerLogout {
  * until the server answered it, and the engine calls again (with no tokens) on every page load and
  * wake-up that finds the marker still owed.
  */
-export function createServerLogout({ flow, csrf, vault, report }: ServerLogoutHost): ServerLogout {
+export function createServerLogout(host: ServerLogoutHost): ServerLogout {
   let pending: Promise<void> | undefined;
   return {
     call(generation, tokens, key, after, cleared) {
       const call: Promise<void> = (pending = Promise.resolve(after)
         .then(async () => {
-          const answered = flow.logout(await tokens, key);
+          const answered = host.flow.logout(await tokens, key);
           // The call has its CSRF header; the server ends that token with the session.
-          csrf.forget();
+          host.csrf.forget();
           return answered;
         })
         .catch((error: unknown) => {
           const failure = toTokenwardError(error);
-          report(new TokenwardError('logout_failed', `server logout: ${failure.message}`, { cause: error, status: failure.status }));
+          host.report(new TokenwardError('logout_failed', `server logout: ${failure.message}`, { cause: error, status: failure.status }));
           if (failure.code !== 'logout_failed') throw failure;
         })
         .then(() => cleared)
-        .then(() => vault.settle(generation))
+        .then(() => host.vault.settle(generation))
         .catch(() => undefined)
         .finally(() => {
           if (pending === call) pending = undefined;
