@@ -7,16 +7,6 @@ export type { PurgeFilter, PurgeOptions } from '../contract/options.js';
 
 export type PurgeStep = 'localStorage' | 'sessionStorage' | 'indexedDB' | 'caches' | 'cookies' | 'serviceWorkers';
 
-export interface PurgeFailure {
-  readonly step: PurgeStep;
-  readonly error: Error;
-}
-
-export interface PurgeResult {
-  /** What could not be cleared, possibly several entries per step (one per database, for example). Empty when all went well. */
-  readonly failed: readonly PurgeFailure[];
-}
-
 type Report = (error: unknown) => void;
 
 function clearWebStorage(storage: Storage, filter: true | PurgeFilter, report: Report): void {
@@ -58,20 +48,20 @@ async function unregisterServiceWorkers(report: Report): Promise<void> {
  * are cleared synchronously, before the first await, so they are gone even if the tab is closing.
  *
  * Each step runs on its own: one that fails (a SecurityError, a database another tab keeps
- * open) does not stop the others. Never rejects; failures are returned. Outside a page (Node,
- * SSR, workers) it does nothing.
+ * open) does not stop the others. Never rejects; each failure goes to `failed` (possibly
+ * several per step: one per database, for example). Outside a page (Node, SSR, workers) it does nothing.
  */
 export async function purgeClientStorage(
   options: PurgeOptions | undefined,
   keepDatabases: readonly string[],
-  keepCookies: readonly string[] = [],
-): Promise<PurgeResult> {
-  const failed: PurgeFailure[] = [];
-  if (typeof document === 'undefined') return { failed };
+  keepCookies: readonly string[],
+  failed: (step: PurgeStep, error: Error) => void,
+): Promise<void> {
+  if (typeof document === 'undefined') return;
 
   const run = async <T>(step: PurgeStep, setting: T | false, task: (setting: T, report: Report) => void | Promise<void>) => {
     if (setting === false) return;
-    const report: Report = (error) => failed.push({ step, error: error instanceof Error ? error : new Error(String(error)) });
+    const report: Report = (error) => failed(step, error instanceof Error ? error : new Error(String(error)));
     try {
       await task(setting, report);
     } catch (error) {
@@ -89,5 +79,4 @@ export async function purgeClientStorage(
     run('caches', o.caches ?? true, deleteCaches),
     run('serviceWorkers', o.serviceWorkers ?? false, (_, report) => unregisterServiceWorkers(report)),
   ]);
-  return { failed };
 }

@@ -75,8 +75,7 @@ export async function purgeApp(
   { name, csrf }: { readonly name: string; readonly csrf: CsrfOptions | false },
   report: (error: TokenwardError) => void,
 ): Promise<void> {
-  const { failed } = await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : []);
-  for (const { step, error } of failed) {
-    report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error }));
-  }
+  await purgeClientStorage(purge, [vaultDatabaseName(name)], csrf ? [csrf.cookie] : [], (step, error) =>
+    report(new TokenwardError('purge_failed', `could not clear ${step}: ${error.message}`, { cause: error })),
+  );
 }
