@@ -72,7 +72,7 @@ export function createEncryptedVault(name: string): Vault {
     const sealed = await seal(key, encoder.encode(JSON.stringify(tokens)), bindingOf(name, generation));
     return [
       [KEY, key],
-      [SESSION, { v: FORMAT, generation, iv: sealed.iv, ciphertext: sealed.ciphertext }],
+      [SESSION, { v: FORMAT, generation, ...sealed }],
       // Written and replaced together with the session, so every tab signs with the key its tokens are bound to.
       ...(dpopKey ? [[DPOP_KEY, dpopKey] as const] : []),
     ];
