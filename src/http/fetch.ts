@@ -34,7 +34,8 @@ export interface AuthFetchDeps {
  * untouched. The global fetch is never patched.
  */
 export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
-  async function send(request: Request): Promise<{ response: Response; version: number }> {
+  /** Sends `request` authenticated: the response, and the credential version it was sent with. */
+  async function send(request: Request): Promise<[response: Response, version: number]> {
     const headers = new Headers(request.headers);
     const token = deps.mode === 'bearer' ? await deps.accessToken() : null;
     if (deps.mode === 'bearer' && !token) throw noSession();
@@ -46,16 +47,16 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     const outgoing = new Request(request, { headers, credentials: 'include', redirect: 'manual' });
     const response = refuseRedirect(await (token ? deps.send(outgoing, token) : fetch(outgoing)), request.url);
     deps.csrf.remember(response);
-    return { response, version };
+    return [response, version];
   }
 
   async function authenticated(request: Request): Promise<Response> {
     // Keep an unread copy of the body for the one retry.
     const retry = request.clone();
-    const first = await send(request);
-    if (first.response.status !== 401 || !(await deps.recover(first.version))) return first.response;
-    await first.response.body?.cancel();
-    return (await send(retry)).response;
+    const [response, version] = await send(request);
+    if (response.status !== 401 || !(await deps.recover(version))) return response;
+    await response.body?.cancel();
+    return (await send(retry))[0];
   }
 
   return async (input, init) => {
