@@ -32,8 +32,8 @@ export function readCookie(name: string): string | null {
 
 /** Where the CSRF token comes from: the readable cookie, or the latest response that carried it in the header. */
 export interface CsrfSource {
-  /** The CSRF header to send, read now: call it when the request is made, not later. */
-  header(): Record<string, string>;
+  /** The CSRF header to send as [name, value] pairs (none or one), read now: call it when the request is made, not later. */
+  header(): Array<[name: string, value: string]>;
   /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any. */
   remember: (response: Response) => void;
   /** Drops the kept token: the session it came with has ended, and a stale one would fail the next login's CSRF check. */
@@ -51,9 +51,9 @@ export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
   let latest: string | null = null;
   return {
     header() {
-      if (!csrf) return {};
+      if (!csrf) return [];
       const token = latest ?? readCookie(csrf.cookie);
-      return token ? { [csrf.header]: token } : {};
+      return token ? [[csrf.header, token]] : [];
     },
     remember(response) {
       if (csrf) latest = response.headers.get(csrf.header) ?? latest;
