@@ -35,8 +35,8 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
   // No redirect is followed: a token body from wherever it pointed must never become the session.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
-  /** POSTs `body` to the endpoint of `call`: the answer read to its end and when it arrived, or a classified TokenwardError. */
-  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<{ response: Response; text: string; receivedAt: number }> {
+  /** POSTs `body` to the endpoint of `call` and reads the answer to its end: the tokens it carries (logout: none), or a classified TokenwardError. */
+  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<TokenSet | undefined> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl');
     const url = new URL(endpoints[call], baseUrl);
     let response: Response;
@@ -60,16 +60,14 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     csrfTokens.remember(response);
     refuseRedirect(response, call);
     if (!response.ok) throw await failureOf(call, response);
+    let text: string;
     try {
       // Read to the end: a logout answer that breaks off leaves it unknown whether the server logged out.
-      return { response, text: await response.text(), receivedAt };
+      text = await response.text();
     } catch (error) {
       throw new TokenwardError('network', `${call} response broke off`, { cause: error });
     }
-  }
-
-  async function tokensFrom(call: 'login' | 'refresh', body: unknown, key: DpopKey | null, signal: AbortSignal): Promise<TokenSet> {
-    const { response, text, receivedAt } = await post(call, body, key, signal);
+    if (call === 'logout') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -82,8 +80,9 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
   const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
 
   return {
-    login: (credentials, signal, key) => tokensFrom('login', credentials, key, signal),
-    refresh: ({ refreshToken }, signal, key) => tokensFrom('refresh', tokenBody(refreshToken), key, signal),
+    // A login or refresh answer carries tokens (or post() throws).
+    login: (credentials, signal, key) => post('login', credentials, key, signal) as Promise<TokenSet>,
+    refresh: ({ refreshToken }, signal, key) => post('refresh', tokenBody(refreshToken), key, signal) as Promise<TokenSet>,
     logout: async (tokens, key) => void (await post('logout', tokenBody(tokens?.refreshToken ?? null), key)),
   };
 }
