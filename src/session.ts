@@ -63,7 +63,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const context = { ...options, dpop };
   const flow: Flow<unknown> = options.flow?.createFlow(context) ?? createAuthApi(context, csrf);
   const vault = openVault(options.storage, options.name, report, options.timeout);
-  const channel = openSyncChannel(options.name);
+  const channel = openSyncChannel(options.name, (message) => onMessage(engine, message));
   /** Aborted by dispose(): cancels requests in flight and lock requests (which releases a held lock), and stops the listeners. */
   const lifetime = new AbortController();
   const scheduler = createScheduler({ onDue: () => void refresh().catch(() => undefined) });
@@ -126,7 +126,6 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const serverLogout = createServerLogout(engine);
   const policy = createRefreshRun(engine);
   const refresh = policy.run;
-  channel?.onMessage((message) => onMessage(engine, message));
 
   // Tokens bound to no key (no DPoP, or handed to setTokens()) go as bearer tokens.
   const send = (request: Request, token: string): Promise<Response> => (key && dpop ? dpop.send(request, token, key) : bearer(request, token));

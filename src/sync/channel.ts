@@ -15,37 +15,30 @@ export type SyncMessage =
 export type Envelope = SyncMessage & { readonly tab: string };
 
 export interface SyncChannel {
-  /** This tab's id, random per session instance. */
-  readonly tab: string;
   /** Sends to the other tabs; resolves once the message is out. Never rejects. */
   post(message: SyncMessage): Promise<void>;
-  /** Calls `handler` for every message from another tab; returns the unsubscribe function. */
-  onMessage(handler: (message: Envelope) => void): () => void;
+  /** Stops sending and receiving. */
   close(): void;
 }
 
-/** The channel for a session named `name`; null outside a browser, where there are no other tabs. */
-export function openSyncChannel(name: string): SyncChannel | null {
+/**
+ * The channel for a session named `name`, calling `receive` for every message from another tab
+ * (until closed); null outside a browser, where there are no other tabs.
+ */
+export function openSyncChannel(name: string, receive: (message: Envelope) => void): SyncChannel | null {
   if (typeof window === 'undefined' || typeof crypto?.randomUUID !== 'function') return null;
   const channel = new BroadcastChannel<Envelope>(`${name}:sync`);
+  // This session's id, random per instance: what it sent itself is no news to it.
   const tab = crypto.randomUUID();
-  const handlers = new Set<(message: Envelope) => void>();
   channel.onmessage = (message) => {
-    if (!isEnvelope(message) || message.tab === tab) return;
-    for (const handler of [...handlers]) handler(message);
+    if (isEnvelope(message) && message.tab !== tab) receive(message);
   };
   return {
-    tab,
     post(message) {
       // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
       return channel.postMessage({ ...message, tab }).catch(() => undefined);
     },
-    onMessage(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
     close() {
-      handlers.clear();
       void channel.close();
     },
   };
