@@ -7,8 +7,6 @@
 export interface Scheduler {
   /** Arms the scheduler for `time` (ms since epoch); null disarms it. */
   at(time: number | null): void;
-  /** When it is armed for, or null. */
-  readonly dueAt: number | null;
   /** Fires now if the armed time has passed. */
   check(): void;
   dispose(): void;
@@ -47,9 +45,6 @@ export function createScheduler({ onDue, now = Date.now, maxSleep = 30_000 }: Sc
 
   return {
     at,
-    get dueAt() {
-      return dueAt;
-    },
     check,
     dispose: () => at(null),
   };
