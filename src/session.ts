@@ -132,7 +132,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const authFetch = createAuthFetch({
     mode: options.mode,
     csrf,
-    isTrusted: createOriginPolicy(options.baseUrl, options.trustedOrigins),
+    isTrusted: createOriginPolicy(options),
     accessToken: getAccessToken,
     credentialVersion: () => version,
     recover: policy.recover,

@@ -69,8 +69,7 @@ function createBinding(options: SessionOptions<never>, guard: AuthGuardOptions |
       session.on('logout', ({ reason }) => {
         if (isProtected(router.routerState.snapshot.root)) router.navigateByUrl(loginTarget(router, guard, router.url, reason)).catch(() => undefined);
       });
-    const { baseUrl, trustedOrigins } = resolveOptions(options);
-    trusts = createOriginPolicy(baseUrl, trustedOrigins);
+    trusts = createOriginPolicy(resolveOptions(options));
   }
   return { session: { ...session, state: state.asReadonly() }, trusts };
 }

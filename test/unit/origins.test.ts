@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createOriginPolicy } from '../../src/http/origins.js';
 
 describe('createOriginPolicy', () => {
-  const isTrusted = createOriginPolicy('https://app.example.com/base/', ['https://api.example.com', 'http://127.0.0.1:8080/v1/']);
+  const isTrusted = createOriginPolicy({ baseUrl: 'https://app.example.com/base/', trustedOrigins: ['https://api.example.com', 'http://127.0.0.1:8080/v1/'] });
 
   it.each([
     'https://app.example.com',
@@ -49,13 +49,13 @@ describe('createOriginPolicy', () => {
   });
 
   it('trusts nothing without a baseUrl or trusted origins (SSR, Node)', () => {
-    const none = createOriginPolicy(undefined, []);
+    const none = createOriginPolicy({ baseUrl: undefined, trustedOrigins: [] });
     expect(none('https://app.example.com/')).toBe(false);
     expect(none('http://127.0.0.1/')).toBe(false);
   });
 
   it('trusts only the listed origins when there is no baseUrl', () => {
-    const onlyApi = createOriginPolicy(undefined, ['https://api.example.com']);
+    const onlyApi = createOriginPolicy({ baseUrl: undefined, trustedOrigins: ['https://api.example.com'] });
     expect(onlyApi('https://api.example.com/x')).toBe(true);
     expect(onlyApi('https://app.example.com/x')).toBe(false);
   });
