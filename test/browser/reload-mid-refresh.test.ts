@@ -97,12 +97,12 @@ describe.each(STORES)('reload mid-refresh, %s store', (_store, storeOptions) => 
     h.server.control.delayRefresh(500);
     await refreshOnTheWire(h, page, false);
     await page.reload();
-    // Answered 200 (rotated at send time: the server saw the client still there) after the page left.
-    await expect.poll(() => h.server.control.stats().requests.find((r) => r.path === '/auth/refresh')?.status, { timeout: 10_000 }).toBe(200);
+    // Rotated at send time (the server saw the client still there), after the page left, and the
+    // browser stored the cookie. (It may then drop the connection before the body is read: no page
+    // wants it. So the server's log can show the call unanswered; the cookie jar is what counts.)
+    await expect.poll(cookie, { timeout: 10_000 }).not.toBe(old);
+    expect(await cookie()).toBeDefined();
     expect(h.server.control.stats()).toMatchObject({ rotations: 1 });
-    const rotated = await cookie();
-    expect(rotated).toBeDefined();
-    expect(rotated).not.toBe(old);
 
     h.server.control.delayRefresh(0);
     await startSessions([page], BEARER);
@@ -118,7 +118,6 @@ describe.each(STORES)('reload mid-refresh, %s store', (_store, storeOptions) => 
     h.server.control.delayRefresh(500);
     await refreshOnTheWire(h, page, false);
     await page.reload();
-    await expect.poll(() => h.server.control.stats().requests.find((r) => r.path === '/auth/cookie/refresh')?.status, { timeout: 10_000 }).toBe(200);
     h.server.control.delayRefresh(0);
     await startSessions([page], COOKIE);
     expect(h.server.control.stats().refreshCalls).toBe(2);
