@@ -21,7 +21,10 @@ async function callLoop(s: Session, every: number): Promise<void> {
       async (response) => (response.ok && (await response.json()) ? null : `status ${response.status}`),
       (error: unknown) => String(error),
     );
-    if (outcome) report('api-failure', outcome);
+    // With the state at the time: how far from the token's expiry, and whether a refresh was under way.
+    const { expiresAt, refreshing } = s.getState();
+    if (outcome)
+      report('api-failure', `${outcome} (${expiresAt === null ? 'no token' : `${expiresAt - Date.now()} ms to expiresAt`}, refreshing ${refreshing})`);
     await new Promise((resolve) => setTimeout(resolve, every));
   }
 }
