@@ -1,7 +1,7 @@
 // `npm run bench`: every measurement of issue 8 in one run, printed as Markdown and written to
 // BENCHMARKS.md. It measures and reports; a missed budget is a "no" in the table, never a
 // failed run. It exits non-zero only when a section crashed (that section is reported as such).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startReferenceServer } from '../demo/server/index.ts';
 import { launchChromium } from '../test/browser/harness/browser.ts';
@@ -39,6 +39,18 @@ const BASELINES = [
 
 function chromiumPath(): string {
   return process.env.CHROME_PATH ?? '/usr/bin/chromium';
+}
+
+/** The `## Soak` section at the end of the file, if any: written by hand from `npm run soak` (bench/soak.ts), which this run does not repeat. */
+function soakSection(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+  const at = text.search(/^## Soak$/m);
+  return at < 0 ? '' : `\n${text.slice(at)}`;
 }
 
 function crashedSection(title: string, error: unknown): SectionReport {
@@ -112,6 +124,6 @@ const markdown = [
 ].join('\n\n');
 
 console.log(markdown);
-writeFileSync(join(repoRoot, 'BENCHMARKS.md'), `${markdown}\n`);
+writeFileSync(join(repoRoot, 'BENCHMARKS.md'), `${markdown}\n${soakSection(join(repoRoot, 'BENCHMARKS.md'))}`);
 console.error(`[bench] wrote BENCHMARKS.md in ${((performance.now() - started) / 1000).toFixed(0)} s${crashed ? `; ${crashed} section(s) crashed` : ''}`);
 process.exitCode = crashed > 0 ? 1 : 0;

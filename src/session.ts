@@ -106,10 +106,10 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     take(stored, taken, takenKey, event) {
       key = takenKey;
       generation = stored;
-      if (Date.now() < taken.expiresAt) {
+      if (Date.now() < taken.expiresAt && !taken.sent) {
         adopt(taken, event, 'other-tab');
       } else {
-        // Stored but expired: keep it for its refresh credentials and refresh as soon as possible.
+        // Stored but expired, or a refresh left with it (the journal): refresh as soon as possible.
         tokens = taken;
         freshUntil = 0;
         scheduler.at(Date.now());

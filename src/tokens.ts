@@ -33,6 +33,12 @@ export interface TokenSet {
   readonly claims: JwtClaims | null;
   /** What else a flow must keep with the tokens, sealed in the vault with them (OpenID Connect: the ID token). */
   readonly extra?: Readonly<Record<string, string>>;
+  /**
+   * The refresh journal, in the vault only: when a refresh presenting these tokens left. A page
+   * that finds it on load may have missed the answer (the server may have rotated meanwhile), so it
+   * refreshes at once, within the server's reuse grace window, instead of trusting these tokens.
+   */
+  readonly sent?: number;
 }
 
 /** When a response arrived by our clock, and what its `Date` header said (ms), if anything. */

@@ -11,10 +11,11 @@ export interface BuiltPages {
   remove(): void;
 }
 
-export async function buildPages(): Promise<BuiltPages> {
+/** Builds every page, or only the pages named in `only` ('soak.html'). */
+export async function buildPages(only?: readonly string[]): Promise<BuiltPages> {
   const root = join(benchDir, 'pages');
   const dir = mkdtempSync(join(tmpdir(), 'tokenward-bench-pages-'));
-  const pages = readdirSync(root).filter((name) => name.endsWith('.html'));
+  const pages = readdirSync(root).filter((name) => name.endsWith('.html') && (!only || only.includes(name)));
   try {
     await build({
       configFile: false, // the repo's vite.config.ts is the library build

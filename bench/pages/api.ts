@@ -109,3 +109,13 @@ export interface DpopBenchPage {
   /** Mean ms per proof (with `ath`, the token's hash cached) in each of `batches` batches of `size` sequential proofs. */
   proofCosts(batches: number, size: number): Promise<number[]>;
 }
+
+/** One tab of the soak (bench/soak.ts); reloaded many times, it starts again each time. */
+export interface SoakPage {
+  /** Creates the session and starts calling `/api/me` every `callEvery` ms; resolves the status once ready. */
+  start(callEvery: number): Promise<string>;
+  login(): Promise<void>;
+  status(): string;
+  /** Stops the API calls. */
+  stop(): void;
+}

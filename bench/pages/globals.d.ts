@@ -8,4 +8,7 @@ interface Window {
   benchCheck: import('./api.ts').SessionCheckPage;
   benchOidc: import('./api.ts').OidcPage;
   benchDpop: import('./api.ts').DpopBenchPage;
+  benchSoak: import('./api.ts').SoakPage;
+  /** Exposed by the soak's driver: what went wrong in this tab. */
+  soakReport(kind: 'api-failure' | 'session-lost', detail: string): Promise<void>;
 }

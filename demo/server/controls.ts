@@ -95,6 +95,12 @@ export interface ServerControl {
   failRefresh(count: number, kind: RefreshFailure, opts?: { retryAfter?: number }): void;
   /** Successful refresh responses wait this long; the token rotates when the response is sent. */
   delayRefresh(ms: number): void;
+  /**
+   * The next `count` refresh calls (both modes) do their work (the token rotates, the session is
+   * saved) but their answer never leaves: the request hangs until the client gives up or the server
+   * closes. What a page that was reloaded after the server rotated and before the answer arrived sees.
+   */
+  loseRefreshAnswers(count: number): void;
   /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
   failLogout(kind: LogoutFailure | null): void;
   /**
@@ -145,6 +151,7 @@ export class Controls implements ServerControl {
   /** What logout answers send as Clear-Site-Data (false: none). */
   clearSiteData: string | false;
   refreshDelayMs = 0;
+  private lostRefreshAnswers = 0;
   private counters = zeroStats();
   private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
   private logoutFailure: LogoutFailure | null = null;
@@ -179,6 +186,18 @@ export class Controls implements ServerControl {
   delayRefresh(ms: number): void {
     if (!(ms >= 0)) throw new RangeError('ms must be >= 0');
     this.refreshDelayMs = ms;
+  }
+
+  loseRefreshAnswers(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be an integer >= 0');
+    this.lostRefreshAnswers = count;
+  }
+
+  /** Whether the answer of a refresh that just did its work is to be lost (loseRefreshAnswers); counts it. */
+  loseRefreshAnswer(): boolean {
+    if (this.lostRefreshAnswers === 0) return false;
+    this.lostRefreshAnswers--;
+    return true;
   }
 
   failLogout(kind: LogoutFailure | null): void {
@@ -224,6 +243,7 @@ export class Controls implements ServerControl {
     this.redirects.clear();
     this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
+    this.lostRefreshAnswers = 0;
     this.accessTokenTtl = this.initialAccessTokenTtl;
     this.clearSiteData = this.initialClearSiteData;
     this.parts.nonces.lifetime = this.initialNonceLifetime;
@@ -336,6 +356,10 @@ export class Controls implements ServerControl {
     router.post(
       '/delay-refresh',
       action((b) => this.delayRefresh(Number(b.ms))),
+    );
+    router.post(
+      '/lose-refresh-answers',
+      action((b) => this.loseRefreshAnswers(Number(b.count))),
     );
     router.post(
       '/fail-logout',

@@ -46,8 +46,9 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
         headers: csrfTokens.header(),
         json: body,
         signal,
-        // The logout call must reach the server even if the page is being closed.
-        keepalive: call === 'logout',
+        // Logout and refresh reach the server even if the page is being closed, and the browser
+        // still stores the cookies their answer sets (a rotated refresh cookie).
+        keepalive: call !== 'login',
         // With DPoP, the proof names the key the server binds the session to (login) or checks it against.
         ...(key && dpop && { fetch: dpop.fetchWith(key) }),
       });

@@ -3,6 +3,7 @@ import type { Flow } from '../contract/flow.js';
 import { noSession, toTokenwardError, type TokenwardError } from '../errors.js';
 import type { Emitter, LogoutReason, SessionEvents } from '../events.js';
 import type { SessionState, Store } from '../state.js';
+import type { Vault } from '../storage/vault.js';
 import type { TokenSet } from '../tokens.js';
 import { backoffDelay, givesUp, type BackoffOptions } from './backoff.js';
 import type { RefreshLock } from './lock.js';
@@ -16,6 +17,8 @@ export interface RefreshHost {
   readonly state: Store<SessionState>;
   readonly backoff: BackoffOptions;
   readonly emit: Emitter<SessionEvents>['emit'];
+  /** Where the refresh journal goes before a refresh leaves. */
+  readonly vault: Vault;
   /** The session's generation now: a failure of an older one is nobody's business. */
   generation(): number;
   tokens(): TokenSet | null;
@@ -74,6 +77,9 @@ export function createRefreshRun(host: RefreshHost): RefreshRun {
         if (started !== host.generation() || !current) throw noSession();
         if (current !== sent && Date.now() < current.expiresAt) return;
         const boundTo = host.key();
+        // The journal: should this page be gone before the answer lands, the next one knows the
+        // server may have rotated already and replays at once, within its grace window (take()).
+        await host.vault.save({ generation: started, tokens: { ...current, sent: Date.now() } });
         // Present only the newest refresh credential: a server that rotates strictly revokes on reuse.
         const renewed = await host.flow.refresh(current, signal, boundTo);
         // Written to the vault before the lock is released, so the next holder sees it.

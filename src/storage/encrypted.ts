@@ -63,7 +63,7 @@ export function createEncryptedVault(name: string): Vault {
     });
   }
 
-  async function seals({ generation, tokens, dpopKey }: StoredSession & { tokens: TokenSet }): Promise<Entry[]> {
+  async function seals(generation: number, tokens: TokenSet, dpopKey: StoredSession['dpopKey']): Promise<Entry[]> {
     // A key another tab stored is reused; otherwise a new one is written below together with
     // the record it sealed, in the same transaction, so concurrent tabs can never leave a record
     // next to a key that does not open it (the last complete write wins).
@@ -89,7 +89,7 @@ export function createEncryptedVault(name: string): Vault {
 
     async save(session) {
       const { generation, tokens } = session;
-      const entries = tokens ? await seals({ ...session, tokens }) : [signedOut(generation, true)];
+      const entries = tokens ? await seals(generation, tokens, session.dpopKey) : [signedOut(generation, true)];
       return transact((objectStore, stored) => {
         if (refuses(stored, session)) return false;
         // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.

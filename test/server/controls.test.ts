@@ -85,6 +85,36 @@ describe('failRefresh', () => {
   });
 });
 
+describe('loseRefreshAnswers', () => {
+  it('rotates but never answers: the old token is used, and only the grace window brings back its successor', async () => {
+    const client = await loggedIn();
+    const token = client.jar.get('tw_refresh');
+    server.control.loseRefreshAnswers(1);
+    const abort = new AbortController();
+    const lost = client.post('/auth/refresh', { signal: abort.signal });
+    await until(() => server.control.stats().rotations === 1);
+    abort.abort();
+    await expect(lost).rejects.toThrow(/abort/i);
+    expect(client.jar.get('tw_refresh')).toBe(token);
+    // The same session replays it within the window: the successor, no reuse, no second rotation.
+    expect((await client.post('/auth/refresh')).status).toBe(200);
+    expect(client.jar.get('tw_refresh')).not.toBe(token);
+    expect(server.control.stats()).toMatchObject({ refreshCalls: 2, rotations: 1, reuseDetections: 0 });
+  });
+
+  it('answers 400 to a bad count over HTTP, and reset() disarms it', async () => {
+    const res = await fetch(new URL('/__test__/lose-refresh-answers', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: -1 }),
+    });
+    expect(res.status).toBe(400);
+    server.control.loseRefreshAnswers(1);
+    server.control.reset();
+    expect((await (await loggedIn()).post('/auth/refresh')).status).toBe(200);
+  });
+});
+
 describe('delayRefresh', () => {
   it('delays successful refresh responses', async () => {
     const client = await loggedIn();

@@ -81,6 +81,7 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     }
     if (result.kind === 'rotated') ctx.controls.count('rotations');
     if (req.session.familyId === result.issued.familyId) req.session.lastSeen = Date.now(); // for the device list
+    if (ctx.controls.loseRefreshAnswer()) return; // rotated, but the answer never leaves (a test control)
     sendTokens(ctx, req, res, result.issued, !fromCookie, proofKey);
   });
 

@@ -27,6 +27,8 @@ export function cookieAuthRoutes(ctx: ServerContext): Router {
     const now = Date.now();
     req.session.authUntil = now + ctx.controls.accessTokenTtl * 1000;
     req.session.lastSeen = now;
+    // Extended and saved, but the answer never leaves (a test control).
+    if (ctx.controls.loseRefreshAnswer()) return void req.session.save();
     exposeCsrf(ctx, req, res);
     res.json({ expires_in: ctx.controls.accessTokenTtl });
   });
