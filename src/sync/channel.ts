@@ -1,5 +1,6 @@
 import { BroadcastChannel } from 'broadcast-channel';
 import { LOGOUT_REASONS, type LogoutReason } from '../events.js';
+import { onWake } from '../refresh/wake.js';
 
 /**
  * What tabs tell each other. Messages never carry a token: broadcast-channel may fall back
@@ -19,34 +20,35 @@ export interface SyncChannel {
   readonly tab: string;
   /** Sends to the other tabs; resolves once the message is out. Never rejects. */
   post(message: SyncMessage): Promise<void>;
-  /** Calls `handler` for every message from another tab; returns the unsubscribe function. */
-  onMessage(handler: (message: Envelope) => void): () => void;
-  close(): void;
 }
 
-/** The channel for a session named `name`; null outside a browser, where there are no other tabs. */
-export function openSyncChannel(name: string): SyncChannel | null {
+/**
+ * The channel for a session named `name`: calls `handler` for every message from another tab,
+ * closes when `lifetime` aborts; null outside a browser, where there are no other tabs. A message
+ * through an open channel evicts a page from the back/forward cache, so the channel closes on the
+ * way in (and calls `hidden`) and opens again on the way back, when the session re-reads the
+ * vault (onWake): what the other tabs said meanwhile is there. A page on its way in posts nothing.
+ */
+export function openSyncChannel(name: string, lifetime: AbortSignal, handler: (message: Envelope) => void, hidden: () => void): SyncChannel | null {
   if (typeof window === 'undefined' || typeof crypto?.randomUUID !== 'function') return null;
-  const channel = new BroadcastChannel<Envelope>(`${name}:sync`);
   const tab = crypto.randomUUID();
-  const handlers = new Set<(message: Envelope) => void>();
-  channel.onmessage = (message) => {
-    if (!isEnvelope(message) || message.tab === tab) return;
-    for (const handler of [...handlers]) handler(message);
+  let channel: BroadcastChannel<Envelope> | null = null;
+  const open = (): void => {
+    channel ??= new BroadcastChannel<Envelope>(`${name}:sync`);
+    channel.onmessage = (message) => isEnvelope(message) && message.tab !== tab && handler(message);
   };
+  const close = (): void => {
+    void channel?.close();
+    channel = null;
+  };
+  open();
+  onWake(open, lifetime, () => (close(), hidden()));
+  lifetime.addEventListener('abort', close);
   return {
     tab,
-    post(message) {
+    async post(message) {
       // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
-      return channel.postMessage({ ...message, tab }).catch(() => undefined);
-    },
-    onMessage(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
-    close() {
-      handlers.clear();
-      void channel.close();
+      await channel?.postMessage({ ...message, tab }).catch(() => undefined);
     },
   };
 }

@@ -15,26 +15,18 @@ let delivering = true;
 /** Stands in for the browser's storage and BroadcastChannel. */
 export const browser = {
   openVault: (): Vault => vault,
-  openSyncChannel: (): SyncChannel => {
+  openSyncChannel: (_name: string, lifetime: AbortSignal, handler: (message: Envelope) => void): SyncChannel => {
     const tab = crypto.randomUUID();
-    const handlers = new Set<(message: Envelope) => void>();
     const receive = (message: Envelope): void => {
-      if (message.tab !== tab) for (const handler of [...handlers]) handler(message);
+      if (message.tab !== tab) handler(message);
     };
     receivers.add(receive);
+    lifetime.addEventListener('abort', () => receivers.delete(receive));
     return {
       tab,
       async post(message) {
         await Promise.resolve();
         if (delivering) for (const deliver of [...receivers]) deliver({ ...message, tab });
-      },
-      onMessage(handler) {
-        handlers.add(handler);
-        return () => handlers.delete(handler);
-      },
-      close() {
-        handlers.clear();
-        receivers.delete(receive);
       },
     };
   },
