@@ -34,7 +34,9 @@ export function openSyncChannel(name: string, lifetime: AbortSignal, handler: (m
   const tab = crypto.randomUUID();
   let channel: BroadcastChannel<Envelope> | null = null;
   const open = (): void => {
-    channel ??= new BroadcastChannel<Envelope>(`${name}:sync`);
+    // Once per channel: broadcast-channel drops what was sent before a listener was set, even by a moment.
+    if (channel) return;
+    channel = new BroadcastChannel<Envelope>(`${name}:sync`);
     channel.onmessage = (message) => isEnvelope(message) && message.tab !== tab && handler(message);
   };
   const close = (): void => {
