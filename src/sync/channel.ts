@@ -18,8 +18,8 @@ export type Envelope = SyncMessage & { readonly tab: string };
 export interface SyncChannel {
   /** This tab's id, random per session instance. */
   readonly tab: string;
-  /** Sends to the other tabs; resolves once the message is out. Never rejects. */
-  post(message: SyncMessage): Promise<void>;
+  /** Sends to the other tabs; resolves once the message is out. Never rejects. Nothing (undefined) while the channel is closed for the bfcache. */
+  post(message: SyncMessage): Promise<void> | undefined;
 }
 
 /**
@@ -48,9 +48,9 @@ export function openSyncChannel(name: string, lifetime: AbortSignal, handler: (m
   lifetime.addEventListener('abort', close);
   return {
     tab,
-    async post(message) {
+    post(message) {
       // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
-      await channel?.postMessage({ ...message, tab }).catch(() => undefined);
+      return channel?.postMessage({ ...message, tab }).catch(() => undefined);
     },
   };
 }
