@@ -63,7 +63,6 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const context = { ...options, dpop };
   const flow: Flow<unknown> = options.flow?.createFlow(context) ?? createAuthApi(context, csrf);
   const vault = openVault(options.storage, options.name, report, options.timeout);
-  const channel = openSyncChannel(options.name, (message) => onMessage(engine, message));
   /** Aborted by dispose(): cancels requests in flight and lock requests (which releases a held lock), and stops the listeners. */
   const lifetime = new AbortController();
   const scheduler = createScheduler({ onDue: () => void refresh().catch(() => undefined) });
@@ -80,6 +79,8 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   /** A login call is on its way: an owed logout must not be retried now, or it would end the new session at the server. */
   let loggingIn = false;
   let disposed = false;
+  /** What getAccessToken() waits for unless it answers from memory: the restore, then each wake-up's vault re-read. */
+  let woke: Promise<void>;
 
   /** What the engine's parts get of it: one object, each part typed to what it needs. */
   const engine: AdoptionHost & RefreshHost & ServerLogoutHost = {
@@ -99,7 +100,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     key: () => key,
     version: () => version,
     disposed: () => disposed,
-    ready: () => session.ready,
+    ready: () => woke,
     assertAlive,
     resync,
     commit,
@@ -126,6 +127,8 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   const serverLogout = createServerLogout(engine);
   const policy = createRefreshRun(engine);
   const refresh = policy.run;
+  // Into the back/forward cache: no answer from memory until the page has caught up (onWake below).
+  const channel = openSyncChannel(options.name, lifetime.signal, onMessage.bind(null, engine), () => (freshUntil = 0));
 
   // Tokens bound to no key (no DPoP, or handed to setTokens()) go as bearer tokens.
   const send = (request: Request, token: string): Promise<Response> => (key && dpop ? dpop.send(request, token, key) : bearer(request, token));
@@ -139,7 +142,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     send,
   });
   const session: Session<unknown> = {
-    ready: restore(),
+    ready: (woke = restore()),
     fetch: authFetch,
     // ky would retry our own verdicts (redirect_refused, disposed...); a request that got no answer it may retry.
     http: ky.create({
@@ -162,8 +165,8 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     logout,
     dispose,
   };
-  // A tab that slept, was frozen or came back from the bfcache may have missed messages.
-  onWake(() => void resync().then(() => scheduler.check()), lifetime.signal);
+  // A tab that slept, was frozen or came back from the bfcache may have missed messages: it catches up before it answers.
+  onWake(() => void (woke = woke.then(() => resync()).then(() => scheduler.check())), lifetime.signal);
   // The opt-in parts: the session check (server-side invalidation) and the idle timeout.
   const link: SessionLink = {
     session,
@@ -230,7 +233,6 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     freshUntil = 0;
     lifetime.abort();
     scheduler.dispose();
-    channel?.close();
     events.clear();
   }
 

@@ -69,6 +69,11 @@ export interface OidcProvider {
    * user, whoever signed in), as a provider that mixed up accounts would; null stops it. Tests only.
    */
   answerRefreshesAs(user: string | null): void;
+  /**
+   * From now on (until called with false), a successful refresh grant's answer is held back after
+   * the provider rotated the refresh token: a page that goes away meanwhile never gets it. Tests only.
+   */
+  holdRefreshAnswers(hold: boolean): void;
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
   /** How many end-user sessions (browsers signed in at the provider) are alive. */
@@ -134,6 +139,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   let nonceRequired = false;
   let dpopIgnored = false;
   let refreshesAnsweredAs: string | null = null;
+  /** Set while refresh answers are held: resolving it lets them go. */
+  let held: { promise: Promise<void>; release: () => void } | null = null;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -218,6 +225,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
       return;
     }
     await next();
+    if (held && ctx.path === '/token' && grantType(ctx as Parameters<typeof grantType>[0]) === 'refresh_token' && ctx.status === 200) await held.promise;
     requests.push({ ...requestOf(ctx), status: ctx.status });
     if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(WEB_FONT, '');
   });
@@ -266,6 +274,15 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     answerRefreshesAs(user) {
       refreshesAnsweredAs = user;
     },
+    holdRefreshAnswers(hold) {
+      if (hold) {
+        let release = () => {};
+        held ??= { promise: new Promise<void>((resolve) => (release = resolve)), release: () => release() };
+      } else {
+        held?.release();
+        held = null;
+      }
+    },
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));
       for (const [name] of ofModel('Grant')) entries.delete(name);
@@ -273,6 +290,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     sessionCount: () => ofModel('Session').length,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        held?.release();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -32,7 +32,7 @@ export interface RefreshHost {
   end(reason: LogoutReason): void;
   /** Throws `disposed` once the session is disposed. */
   assertAlive(): void;
-  /** Resolves once the session is ready (the stored session read, restored or not). */
+  /** Resolves once the session is ready (the stored session read, restored or not) and caught up after its latest wake-up. */
   ready(): Promise<void>;
   /** Counts credential changes: a 401 to a request sent with older credentials needs no refresh to retry. */
   version(): number;

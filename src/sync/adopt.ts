@@ -42,13 +42,18 @@ export async function resync(host: AdoptionHost, announce = true): Promise<void>
   } catch (error) {
     return host.corrupted(error);
   }
+  const known = host.tokens();
   // Anything that happened during the read (a logout, a login) owns the state now.
-  if (started !== host.generation() || host.disposed() || !stored || stored.generation < started) return;
+  if (started !== host.generation() || host.disposed()) return;
+  // Nothing stored while this tab holds a session: the origin's storage was wiped (Clear-Site-Data
+  // on a logout this tab did not hear of, or the user). Only the server knows whether the session
+  // lives: the tokens count as expired, so the next use refreshes first (and ends it if refused).
+  if (!stored) return void (known && host.take(started, { ...known, expiresAt: 0 }, host.key(), null));
+  if (stored.generation < started) return;
   // A logout whose server call failed or never went out (page closed, offline): try again,
   // on every page load and wake-up (`online` among them) until the server answers.
   if (stored.owed) host.owed(stored.generation);
   const newer = stored.generation > started;
-  const known = host.tokens();
   const found = stored.tokens;
   if (!found) {
     if (newer) await endedElsewhere(host, stored.generation, 'other-tab');

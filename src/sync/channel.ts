@@ -1,5 +1,6 @@
 import { BroadcastChannel } from 'broadcast-channel';
 import { LOGOUT_REASONS, type LogoutReason } from '../events.js';
+import { onWake } from '../refresh/wake.js';
 
 /**
  * What tabs tell each other. Messages never carry a token: broadcast-channel may fall back
@@ -15,31 +16,41 @@ export type SyncMessage =
 export type Envelope = SyncMessage & { readonly tab: string };
 
 export interface SyncChannel {
-  /** Sends to the other tabs; resolves once the message is out. Never rejects. */
-  post(message: SyncMessage): Promise<void>;
-  /** Stops sending and receiving. */
-  close(): void;
+  /** This tab's id, random per session instance. */
+  readonly tab: string;
+  /** Sends to the other tabs; resolves once the message is out. Never rejects. Nothing (undefined) while the channel is closed for the bfcache. */
+  post(message: SyncMessage): Promise<void> | undefined;
 }
 
 /**
- * The channel for a session named `name`, calling `receive` for every message from another tab
- * (until closed); null outside a browser, where there are no other tabs.
+ * The channel for a session named `name`: calls `handler` for every message from another tab,
+ * closes when `lifetime` aborts; null outside a browser, where there are no other tabs. A message
+ * through an open channel evicts a page from the back/forward cache, so the channel closes on the
+ * way in (and calls `hidden`) and opens again on the way back, when the session re-reads the
+ * vault (onWake): what the other tabs said meanwhile is there. A page on its way in posts nothing.
  */
-export function openSyncChannel(name: string, receive: (message: Envelope) => void): SyncChannel | null {
+export function openSyncChannel(name: string, lifetime: AbortSignal, handler: (message: Envelope) => void, hidden: () => void): SyncChannel | null {
   if (typeof window === 'undefined' || typeof crypto?.randomUUID !== 'function') return null;
-  const channel = new BroadcastChannel<Envelope>(`${name}:sync`);
-  // This session's id, random per instance: what it sent itself is no news to it.
   const tab = crypto.randomUUID();
-  channel.onmessage = (message) => {
-    if (isEnvelope(message) && message.tab !== tab) receive(message);
+  let channel: BroadcastChannel<Envelope> | null = null;
+  const open = (): void => {
+    // Once per channel: broadcast-channel drops what was sent before a listener was set, even by a moment.
+    if (channel) return;
+    channel = new BroadcastChannel<Envelope>(`${name}:sync`);
+    channel.onmessage = (message) => isEnvelope(message) && message.tab !== tab && handler(message);
   };
+  const close = (): void => {
+    void channel?.close();
+    channel = null;
+  };
+  open();
+  onWake(open, lifetime, () => (close(), hidden()));
+  lifetime.addEventListener('abort', close);
   return {
+    tab,
     post(message) {
       // A failed broadcast must not break the caller; the other tabs resync on wake-up anyway.
-      return channel.postMessage({ ...message, tab }).catch(() => undefined);
-    },
-    close() {
-      void channel.close();
+      return channel?.postMessage({ ...message, tab }).catch(() => undefined);
     },
   };
 }

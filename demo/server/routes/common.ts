@@ -116,6 +116,17 @@ export async function beginLogin(
 }
 
 /**
+ * Neither the session cookie nor the refresh cookie, nor a refresh token in the body: a client
+ * whose origin's cookies were wiped (a logout's Clear-Site-Data, heard of late by a page restored
+ * from the bfcache). Any other cookie (a CSRF cookie set since) changes nothing.
+ */
+function withoutCredentials(ctx: ServerContext, req: Request): boolean {
+  const names = namesFor(ctx, req);
+  const cookies = (req.cookies ?? {}) as Record<string, unknown>;
+  return !cookies[names.session] && !cookies[names.refresh] && !(req.body as { refresh_token?: unknown } | undefined)?.refresh_token;
+}
+
+/**
  * The checks before a refresh, both modes; false once an error was sent.
  * Failure switches act like a proxy or an outage in front of the app: before any check.
  * The browser sends the refresh credential (refresh cookie or session cookie) along
@@ -125,6 +136,12 @@ export async function beginLogin(
 export function beginRefresh(ctx: ServerContext, req: Request, res: Response): boolean {
   ctx.controls.count('refreshCalls');
   if (ctx.controls.applyRefreshFailure(req, res)) return false;
+  // Nothing to refresh with: no session, whatever the CSRF header says. Refused as a CSRF failure,
+  // it would be retried by the client as if it could still succeed.
+  if (withoutCredentials(ctx, req)) {
+    invalidGrant(res);
+    return false;
+  }
   if (!csrfHeaderMatches(ctx, req)) {
     rejectCsrf(res);
     return false;
@@ -171,6 +188,8 @@ export function answerApi(req: Request, res: Response, user: string, exp: number
 export async function logout(ctx: ServerContext, req: Request, res: Response): Promise<void> {
   ctx.controls.count('logoutCalls');
   if (ctx.controls.applyLogoutFailure(req, res)) return;
+  // Nothing to log out: 204, with nothing cleared (a request from another site carries no cookie either).
+  if (withoutCredentials(ctx, req)) return void res.status(204).end();
   if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
   let proofKey: Promise<string | null> | undefined; // checked once at most: a second check would see its own jti as a replay
   for (const family of await familiesOf(ctx, req, () => (proofKey ??= logoutProofKey(ctx, req)))) {

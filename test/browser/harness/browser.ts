@@ -18,18 +18,27 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+export interface LaunchOptions {
+  /**
+   * The back/forward cache on, as in a user's browser: Playwright turns it off by default
+   * (--disable-back-forward-cache), so that page.goBack() always loads the page again.
+   */
+  bfcache?: boolean;
+}
+
 /**
  * Launch a headless Chromium (the path global-setup found, unless given). Its XDG config and
  * cache dirs point at a fresh temp folder, removed when the browser goes away: Debian's build
  * writes crash reports and caches under $HOME otherwise.
  */
-export async function launchChromium(executablePath: string = inject('browserPath')): Promise<Browser> {
+export async function launchChromium(executablePath: string = inject('browserPath'), options: LaunchOptions = {}): Promise<Browser> {
   const xdg = mkdtempSync(join(tmpdir(), 'tokenward-chromium-'));
   try {
     const browser = await chromium.launch({
       executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
+      ...(options.bfcache && { ignoreDefaultArgs: ['--disable-back-forward-cache'] }),
       env: { ...process.env, XDG_CONFIG_HOME: join(xdg, 'config'), XDG_CACHE_HOME: join(xdg, 'cache') },
     });
     // 'disconnected' fires on close() and on a crash alike, so the folder never outlives the browser.

@@ -8,7 +8,7 @@
 import type { Browser } from 'playwright-core';
 import { firefox } from 'playwright-core';
 import { inject, it, type TestFunction } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { launchChromium, type LaunchOptions } from './browser.ts';
 import { launchWebKit } from './webdriver.ts';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
@@ -58,11 +58,11 @@ async function launchFirefox(executablePath: string): Promise<Browser> {
   return browser;
 }
 
-/** A fresh browser of this run's engine; close() it when done. */
-export function launchBrowser(executablePath: string = inject('browserPath')): Promise<Browser> {
+/** A fresh browser of this run's engine; close() it when done. `options` apply to Chromium only. */
+export function launchBrowser(executablePath: string = inject('browserPath'), options?: LaunchOptions): Promise<Browser> {
   if (ENGINE === 'firefox') return launchFirefox(executablePath);
   if (ENGINE === 'webkit') return launchWebKit(executablePath);
-  return launchChromium(executablePath);
+  return launchChromium(executablePath, options);
 }
 
 /**

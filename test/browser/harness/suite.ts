@@ -3,12 +3,14 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../../demo/server/index.ts';
-import { openTabs } from './browser.ts';
+import { openTabs, type LaunchOptions } from './browser.ts';
 import { launchBrowser } from './engine.ts';
 
 export interface BrowserSuiteOptions {
   /** Passed to startReferenceServer; the built fixture dir is always served at '/'. */
   server?: ReferenceServerOptions;
+  /** How the browser is launched (Chromium: the back/forward cache on). */
+  launch?: LaunchOptions;
 }
 
 export interface BrowserSuite {
@@ -41,7 +43,7 @@ export function useBrowserSuite(options: BrowserSuiteOptions = {}): BrowserSuite
         ...serverOptions,
         staticDirs: [inject('fixtureDir'), ...(serverOptions.staticDirs ?? [])],
       }),
-      launchBrowser(),
+      launchBrowser(undefined, options.launch),
     ]);
   });
 

@@ -15,19 +15,18 @@ let delivering = true;
 /** Stands in for the browser's storage and BroadcastChannel. */
 export const browser = {
   openVault: (): Vault => vault,
-  openSyncChannel: (_name: string, onMessage: (message: Envelope) => void): SyncChannel => {
+  openSyncChannel: (_name: string, lifetime: AbortSignal, handler: (message: Envelope) => void): SyncChannel => {
     const tab = crypto.randomUUID();
     const receive = (message: Envelope): void => {
-      if (message.tab !== tab) onMessage(message);
+      if (message.tab !== tab) handler(message);
     };
     receivers.add(receive);
+    lifetime.addEventListener('abort', () => receivers.delete(receive));
     return {
+      tab,
       async post(message) {
         await Promise.resolve();
         if (delivering) for (const deliver of [...receivers]) deliver({ ...message, tab });
-      },
-      close() {
-        receivers.delete(receive);
       },
     };
   },
