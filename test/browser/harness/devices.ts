@@ -43,8 +43,15 @@ export function postFrom(page: Page, path: string): Promise<number> {
   }, path);
 }
 
-/** Waits until every tab is signed out, and returns when each did (ms since the epoch, page clock = this machine's). */
+/**
+ * Waits until every tab emitted `logout`, and returns when each did (ms since the epoch, page
+ * clock = this machine's). The state says unauthenticated at once; the event comes once the tab
+ * is clean, so waiting for the state alone would read the events too early.
+ */
 export async function outTimes(tabs: readonly Page[]): Promise<number[]> {
+  const handles = await Promise.all(
+    tabs.map((tab) => tab.waitForFunction(() => (window as unknown as { outAt?: number }).outAt, undefined, { polling: 25, timeout: 15_000 })),
+  );
   await Promise.all(tabs.map((tab) => waitForState(tab, 'unauthenticated')));
-  return Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { outAt: number }).outAt)));
+  return Promise.all(handles.map((handle) => handle.jsonValue() as Promise<number>));
 }
