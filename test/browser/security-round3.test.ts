@@ -1,0 +1,86 @@
+// Issue 23, the third security review: what still let a session outlive its logout or its idle
+// limit, and the races between tabs. Real Chromium against the reference server; each describe
+// is named after the finding it proves fixed.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { trackErrors } from './harness/browser.ts';
+import { eventsOf, login, startSessions, type PageSessionOptions } from './harness/sessions.ts';
+import { useBrowserSuite } from './harness/suite.ts';
+
+const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
+
+async function signedInTab(options: PageSessionOptions = {}): Promise<Page> {
+  const [page] = await h.newTabs(1);
+  await startSessions([page!], options);
+  await login(page!);
+  return page!;
+}
+
+/** The refresh cookie the browser holds now. */
+const refreshCookie = async (): Promise<string> => (await (await h.context()).cookies()).find((cookie) => cookie.name === 'tw_refresh')!.value;
+
+/** What the refresh endpoint says to `cookie` presented from outside the browser (with a CSRF pair of its own, and no session cookie). */
+async function refreshStatus(cookie: string): Promise<number> {
+  const response = await fetch(`${h.server.url}/auth/refresh`, {
+    method: 'POST',
+    headers: { 'x-xsrf-token': 't', cookie: `XSRF-TOKEN=t; tw_refresh=${cookie}` },
+  });
+  return response.status;
+}
+
+/** The session record in the page's vault, parsed. */
+const marker = (page: Page) =>
+  page.evaluate(async () => {
+    const dump = await window.twTest.dumpAllStorage();
+    const entry = dump.indexedDB.find((record) => record.db === 'tokenward-vault' && record.key === 'session');
+    return entry ? (JSON.parse(entry.value) as { generation: number; signedOut?: true; owed?: true }) : null;
+  });
+
+const logoutStatuses = () =>
+  h.server.control
+    .stats()
+    .requests.filter((r) => r.path === '/auth/logout' && r.status !== 0)
+    .map((r) => r.status);
+
+describe('issue 23, finding 1: an owed logout is settled only by a 2xx, never given up after a CSRF 403', () => {
+  it('logs the previous user out at the server after a browser restart dropped the CSRF cookie', async () => {
+    const page = await signedInTab();
+    const errors = trackErrors(page);
+    const cookie = await refreshCookie();
+    h.server.control.failLogout('500');
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(await marker(page)).toMatchObject({ signedOut: true, owed: true });
+    h.server.control.failLogout(null);
+
+    // The browser closed and opened again: the CSRF cookie (no Max-Age) is gone, the session and
+    // refresh cookies are not. The page load gets a new CSRF token, bound to no session.
+    await (await h.context()).clearCookies({ name: 'XSRF-TOKEN' });
+    await page.reload();
+    await startSessions([page]);
+    // The first call is refused (the new token is not the session's); the refusal carries the
+    // session's token, and the call sent once more with it is answered.
+    await expect.poll(logoutStatuses).toEqual([500, 403, 204]);
+    await expect.poll(async () => (await marker(page))?.owed).toBeUndefined();
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a logout answered 403 twice owed, and the next page load that gets a 204 settles it', async () => {
+    // A CSRF header the server does not read: every checked call is refused with a 403.
+    const page = await signedInTab({ csrf: { cookie: 'XSRF-TOKEN', header: 'X-Not-The-Header' } });
+    const cookie = await refreshCookie();
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(logoutStatuses).toEqual([403, 403]);
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(await marker(page)).toMatchObject({ signedOut: true, owed: true });
+    expect(await refreshStatus(cookie)).toBe(200);
+
+    await page.reload();
+    await startSessions([page]);
+    await expect.poll(logoutStatuses).toEqual([403, 403, 204]);
+    await expect.poll(async () => (await marker(page))?.owed).toBeUndefined();
+    expect(await refreshStatus(cookie)).toBe(401);
+  });
+});
