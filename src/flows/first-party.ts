@@ -3,7 +3,7 @@ import type { DpopBinding, DpopKey } from '../contract/dpop.js';
 import type { CsrfOptions, Endpoints } from '../contract/options.js';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
-import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
+import { parseHttpDate, parseTokenResponse, refuseForeign, type SessionMode, type TokenResponse, type TokenSet } from '../tokens.js';
 import { csrfSource, type CsrfSource } from '../http/csrf.js';
 import { refuseRedirect } from '../http/redirect.js';
 import { unanswered } from '../http/unanswered.js';
@@ -68,7 +68,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     }
   }
 
-  async function tokensFrom(call: 'login' | 'refresh', body: unknown, key: DpopKey | null, signal: AbortSignal): Promise<TokenSet> {
+  async function tokensFrom(call: 'login' | 'refresh', body: unknown, key: DpopKey | null, signal: AbortSignal, previous?: TokenSet): Promise<TokenSet> {
     const { response, text, receivedAt } = await post(call, body, key, signal);
     let parsed: unknown;
     try {
@@ -76,14 +76,15 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     } catch (error) {
       throw new TokenwardError('invalid_response', `${call}: the body is not JSON`, { cause: error });
     }
-    return parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
+    const tokens = parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
+    return refuseForeign(key, (parsed as TokenResponse).token_type, tokens, previous);
   }
 
   const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
 
   return {
     login: (credentials, signal, key) => tokensFrom('login', credentials, key, signal),
-    refresh: ({ refreshToken }, signal, key) => tokensFrom('refresh', tokenBody(refreshToken), key, signal),
+    refresh: (tokens, signal, key) => tokensFrom('refresh', tokenBody(tokens.refreshToken), key, signal, tokens),
     logout: async (tokens, key) => void (await post('logout', tokenBody(tokens?.refreshToken ?? null), key)),
   };
 }
