@@ -125,7 +125,7 @@ export async function beginLogin(
 export function beginRefresh(ctx: ServerContext, req: Request, res: Response): boolean {
   ctx.controls.count('refreshCalls');
   if (ctx.controls.applyRefreshFailure(req, res)) return false;
-  if (!csrfHeaderMatches(ctx, req)) {
+  if (!csrfHeaderMatches(ctx, req, true)) {
     rejectCsrf(res);
     return false;
   }
@@ -171,7 +171,7 @@ export function answerApi(req: Request, res: Response, user: string, exp: number
 export async function logout(ctx: ServerContext, req: Request, res: Response): Promise<void> {
   ctx.controls.count('logoutCalls');
   if (ctx.controls.applyLogoutFailure(req, res)) return;
-  if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
+  if (!csrfHeaderMatches(ctx, req, true)) return rejectCsrf(res);
   let proofKey: Promise<string | null> | undefined; // checked once at most: a second check would see its own jti as a replay
   for (const family of await familiesOf(ctx, req, () => (proofKey ??= logoutProofKey(ctx, req)))) {
     await ctx.refreshTokens.revokeFamily(family, 'logout');
