@@ -84,3 +84,46 @@ describe('issue 23, finding 1: an owed logout is settled only by a 2xx, never gi
     expect(await refreshStatus(cookie)).toBe(401);
   });
 });
+
+describe('issue 23, finding 2: the idle timeout outlives the page', () => {
+  it('ends a session whose idle limit ran out while no tab was open, before restoring it', async () => {
+    const options: PageSessionOptions = { idleTimeout: [3, { warning: 1 }] };
+    const first = await signedInTab(options);
+    const cookie = await refreshCookie();
+    await first.close();
+    // The only tab is closed: nothing counts, nothing logs out. Past the limit, a new tab opens.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const [page] = await h.newTabs(1);
+    const errors = trackErrors(page!);
+    await startSessions([page!], options);
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    // Never signed in here: no login, no refresh, no token; the app hears why.
+    expect(await eventsOf(page!)).toEqual(['logout:idle']);
+    expect(await page!.evaluate(() => window.session.getAccessToken())).toBeNull();
+    // And the server logout went out: the old refresh cookie is dead.
+    await expect.poll(logoutStatuses).toEqual([204]);
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(errors).toEqual([]);
+  });
+
+  it('goes on counting from the last activity across a reload: the session ends at the login plus the timeout', async () => {
+    const options: PageSessionOptions = { idleTimeout: [6, { warning: 1 }] };
+    const page = await signedInTab(options);
+    const signedInAt = await page.evaluate(() => Number(localStorage.getItem('tokenward:last-activity')));
+    expect(signedInAt).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const reloadedAt = Date.now();
+    await page.reload();
+    await startSessions([page], options);
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    const endedAt = await page.evaluate(
+      () => new Promise<number>((resolve) => window.session.subscribe(({ status }) => status === 'unauthenticated' && resolve(Date.now()))),
+    );
+    // 6 s after the login's activity (the scheduler wakes at most every 1.5 s here), not 6 s after the reload.
+    expect(endedAt - signedInAt).toBeGreaterThanOrEqual(6_000);
+    expect(endedAt).toBeLessThan(reloadedAt + 5_000);
+    await expect.poll(() => eventsOf(page)).toContain('logout:idle');
+    // Nothing is left behind once the session ended.
+    expect(await page.evaluate(() => localStorage.getItem('tokenward:last-activity'))).toBeNull();
+  });
+});
