@@ -43,7 +43,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     try {
       response = await client.post(url, {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
-        headers: csrfTokens.header(),
+        headers: csrfTokens.header(url.href),
         json: body,
         signal,
         // The logout call must reach the server even if the page is being closed.
