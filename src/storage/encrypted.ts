@@ -91,8 +91,9 @@ export function createEncryptedVault(name: string): Vault {
     async save(session) {
       const { generation, tokens } = session;
       const entries = tokens ? await seals({ ...session, tokens }) : [signedOut(generation, true)];
-      return transact((objectStore, stored) => {
-        if (stored > generation || (!tokens && stored === generation)) return false;
+      return transact((objectStore, stored, marker) => {
+        // A generation that ended is never a session's: a login and a logout that claimed the same one (two tabs, one ms) end signed out.
+        if (stored > generation || (stored === generation && (marker || !tokens))) return false;
         // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
         putAll(objectStore, entries, !tokens);
         return true;

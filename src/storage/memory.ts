@@ -7,7 +7,7 @@ export function createMemoryVault(): Vault {
     load: async () => stored,
     async save(session) {
       const known = stored?.generation ?? -1;
-      if (known > session.generation || (!session.tokens && known === session.generation)) return false;
+      if (known > session.generation || (known === session.generation && !(session.tokens && stored?.tokens))) return false;
       stored = session.tokens ? session : { ...session, owed: true };
       return true;
     },

@@ -27,7 +27,8 @@ export interface Vault {
   load(): Promise<StoredSession | null>;
   /**
    * Stores tokens for a generation. Resolves false, writing nothing, when a newer generation
-   * is already stored (another tab logged out or in meanwhile): the caller must drop its tokens.
+   * is already stored (another tab logged out or in meanwhile), or this one ended already (a
+   * logout claimed it): the caller must drop its tokens.
    * With `tokens: null` it makes sure a logout heard from another tab is on record: it writes
    * the signed-out marker (server logout owed, as far as this tab knows) unless the vault
    * already holds this generation or a later one.
