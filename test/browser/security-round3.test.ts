@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors } from './harness/browser.ts';
-import { eventsOf, login, startSessions, type PageSessionOptions } from './harness/sessions.ts';
+import { eventsOf, login, startSessions, vaultMarker as marker, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
@@ -27,14 +27,6 @@ async function refreshStatus(cookie: string): Promise<number> {
   });
   return response.status;
 }
-
-/** The session record in the page's vault, parsed. */
-const marker = (page: Page) =>
-  page.evaluate(async () => {
-    const dump = await window.twTest.dumpAllStorage();
-    const entry = dump.indexedDB.find((record) => record.db === 'tokenward-vault' && record.key === 'session');
-    return entry ? (JSON.parse(entry.value) as { generation: number; signedOut?: true; owed?: true }) : null;
-  });
 
 const logoutStatuses = () =>
   h.server.control
