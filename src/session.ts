@@ -330,7 +330,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     );
     // The other tabs hear of it first: neither the server call nor this tab's cleanup delays them.
     const told = Promise.resolve(channel?.post({ type: 'logout', generation: ended, reason }));
-    // The marker says the server logout is owed until the server answered it.
+    // The marker says the server logout is owed until the server answered it with a 2xx.
     const storage = told
       .then(() => vault.clear(ended, true))
       .then(

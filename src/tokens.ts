@@ -94,6 +94,18 @@ export function parseTokenResponse(body: unknown, mode: SessionMode, timing: Res
   };
 }
 
+/**
+ * What no flow may adopt (the first-party and the OpenID Connect flows alike): asked with a DPoP
+ * key (`bound`), tokens whose `token_type` is not DPoP, which the server did not bind to it (RFC
+ * 9449 §5); and a refresh of `previous` answered for another `sub`, another user's tokens: asking
+ * again cannot make them this user's, so the session ends. Returns `tokens`.
+ */
+export function refuseForeign<T extends TokenSet | undefined>(bound: unknown, tokenType: unknown, tokens?: T, previous?: TokenSet): T {
+  if (bound && !/^dpop$/i.test(tokenType as string)) throw invalid('not DPoP');
+  if (tokens?.claims && previous?.claims && tokens.claims.sub !== previous.claims.sub) throw new TokenwardError('refresh_rejected', 'another user');
+  return tokens as T;
+}
+
 function expiryOf(expiresIn: unknown, claims: JwtClaims | null, timing: ResponseTiming): number {
   if (expiresIn !== undefined) {
     if (typeof expiresIn !== 'number' || !(expiresIn > 0) || expiresIn === Infinity) throw invalid('bad expires_in');

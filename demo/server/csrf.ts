@@ -10,7 +10,8 @@
 //   response header, because a page on another site (cross-origin setup, CORS
 //   allow-list) cannot read this server's cookies but can read an exposed header.
 // - Such a page keeps that token in memory only, so its first call after a reload has none:
-//   for a request without the header, an Origin on the allow-list is taken instead.
+//   for a refresh or a logout without the header, an Origin on the allow-list is taken instead.
+//   Never elsewhere: a plain HTML form on the allowed origin could post to any other route.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import { baseCookieOptions, isSecure, namesFor, type ServerContext } from './context.ts';
@@ -75,14 +76,19 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Header sent, equal to the cookie, and to the session's token when there is a session (constant time). */
-export function csrfHeaderMatches(ctx: ServerContext, req: Request): boolean {
+/**
+ * Header sent, equal to the cookie, and to the session's token when there is a session (constant
+ * time). With `originMayStandIn` (refresh and logout only), a request without the header from an
+ * allow-listed Origin passes too.
+ */
+export function csrfHeaderMatches(ctx: ServerContext, req: Request, originMayStandIn = false): boolean {
   const cookie = cookieToken(ctx, req);
   const header = req.get(CSRF_HEADER);
   // A page on an allowed other site cannot read our cookie, and the token it kept in memory is
   // gone after every reload (its first refresh then has none). For it, the Origin header stands
-  // in: browsers send it on every cross-origin request and page script cannot set it.
-  if (header === undefined && ctx.corsOrigins.has(req.get('origin') ?? '')) return true;
+  // in: browsers send it on every cross-origin request and page script cannot set it. Only where
+  // the SDK itself calls after a reload: a form on that origin could post header-less anywhere.
+  if (originMayStandIn && header === undefined && ctx.corsOrigins.has(req.get('origin') ?? '')) return true;
   if (!cookie || !header || !same(cookie, header)) return false;
   const bound = req.session?.csrf;
   return !bound || same(bound, header);

@@ -3,6 +3,8 @@ import type { Prover } from '../contract/dpop.js';
 
 /** How far the learned server clock must have moved before a proof refused for its time is worth one more try. */
 const SKEW_TOLERANCE = 30_000;
+/** The most a server clock is taken to be off from ours: a `Date` further out is a lie or a broken clock, and no reason to date proofs for days. */
+const MAX_OFFSET = 86_400_000;
 
 /**
  * Sends one request with a DPoP proof (and `Authorization: DPoP <token>` when a token is given),
@@ -14,40 +16,40 @@ const SKEW_TOLERANCE = 30_000;
 export type DpopSend = (prover: Prover, request: Request, accessToken?: string | null) => Promise<Response>;
 
 /**
- * What the server side has told us, kept for the life of the page: the latest nonce per origin
- * (any `DPoP-Nonce` header updates it) and the server clock's offset from ours (any `Date` header
- * updates it), so that a client clock that is minutes off still produces acceptable `iat`s.
+ * What the server side has told us, kept per origin for the life of the page: the latest nonce
+ * (any `DPoP-Nonce` header updates it) and the server clock's offset from ours, so that a client
+ * clock that is minutes off still produces acceptable `iat`s. The offset is learned only from
+ * the `Date` of a refusal of the proof (`use_dpop_nonce`, `invalid_dpop_proof`), capped at ±24 h:
+ * an ordinary answer, or another origin's, never moves the time the proofs to an origin state.
  */
 export function createDpopSender(next: typeof fetch = (input, init) => fetch(input, init)): DpopSend {
   const nonces = new Map<string, string>();
-  let clockOffset = 0;
-
-  function learn(response: Response, origin: string): void {
-    const nonce = response.headers.get('dpop-nonce');
-    if (nonce) nonces.set(origin, nonce);
-    const serverDate = parseHttpDate(response.headers.get('date'));
-    if (serverDate !== null) clockOffset = serverDate - Date.now();
-  }
+  const offsets = new Map<string, number>();
 
   return async (prover, request, accessToken) => {
     const { origin } = new URL(request.url);
     const retry = request.clone();
 
-    async function attempt(outgoing: Request): Promise<{ response: Response; nonce: string | undefined; offset: number }> {
+    async function attempt(outgoing: Request): Promise<{ response: Response; error: string | null; nonce: string | undefined; offset: number }> {
       const nonce = nonces.get(origin);
-      const offset = clockOffset;
+      const offset = offsets.get(origin) ?? 0;
       outgoing.headers.set('DPoP', await prover.sign({ method: outgoing.method, url: outgoing.url, accessToken, nonce, clockOffset: offset }));
       if (accessToken) outgoing.headers.set('Authorization', `DPoP ${accessToken}`);
       const response = await next(outgoing);
-      learn(response, origin);
-      return { response, nonce, offset };
+      const newNonce = response.headers.get('dpop-nonce');
+      if (newNonce) nonces.set(origin, newNonce);
+      const error = await dpopErrorOf(response);
+      const serverDate = parseHttpDate(response.headers.get('date'));
+      if (serverDate !== null && (error === 'use_dpop_nonce' || error === 'invalid_dpop_proof')) {
+        offsets.set(origin, Math.max(-MAX_OFFSET, Math.min(MAX_OFFSET, serverDate - Date.now())));
+      }
+      return { response, error, nonce, offset };
     }
 
     const first = await attempt(request);
-    const error = await dpopErrorOf(first.response);
     const worthRetry =
-      (error === 'use_dpop_nonce' && nonces.get(origin) !== first.nonce) ||
-      (error === 'invalid_dpop_proof' && Math.abs(clockOffset - first.offset) > SKEW_TOLERANCE);
+      (first.error === 'use_dpop_nonce' && nonces.get(origin) !== first.nonce) ||
+      (first.error === 'invalid_dpop_proof' && Math.abs((offsets.get(origin) ?? 0) - first.offset) > SKEW_TOLERANCE);
     if (!worthRetry) return first.response;
     await first.response.body?.cancel();
     return (await attempt(retry)).response;

@@ -3,7 +3,7 @@ import type { DpopBinding, DpopKey } from '../contract/dpop.js';
 import type { CsrfOptions, Endpoints } from '../contract/options.js';
 import { TokenwardError } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
-import { parseHttpDate, parseTokenResponse, type SessionMode, type TokenSet } from '../tokens.js';
+import { parseHttpDate, parseTokenResponse, refuseForeign, type SessionMode, type TokenResponse, type TokenSet } from '../tokens.js';
 import { csrfSource, type CsrfSource } from '../http/csrf.js';
 import { refuseRedirect } from '../http/redirect.js';
 import { unanswered } from '../http/unanswered.js';
@@ -35,15 +35,15 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
   // No redirect is followed: a token body from wherever it pointed must never become the session.
   const client = ky.create({ credentials: 'include', retry: 0, timeout, throwHttpErrors: false, redirect: 'manual' });
 
-  /** POSTs `body` to the endpoint of `call` and reads the answer to its end: the tokens it carries (logout: none), or a classified TokenwardError. */
-  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal): Promise<TokenSet | undefined> {
+  /** POSTs `body` to the endpoint of `call` and reads the answer to its end: the tokens it carries (logout: none; a refresh's checked against `previous`), or a classified TokenwardError. */
+  async function post(call: Call, body: unknown, key: DpopKey | null, signal?: AbortSignal, previous?: TokenSet): Promise<TokenSet | undefined> {
     if (!baseUrl) throw new TokenwardError('network', 'no baseUrl');
     const url = new URL(endpoints[call], baseUrl);
     let response: Response;
     try {
       response = await client.post(url, {
         // Read the CSRF cookie now: a purge running next to a logout must not race the header.
-        headers: csrfTokens.header(),
+        headers: csrfTokens.header(url.href),
         json: body,
         signal,
         // Logout and refresh reach the server even if the page is being closed, and the browser
@@ -75,7 +75,8 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
     } catch (error) {
       throw new TokenwardError('invalid_response', `${call}: not JSON`, { cause: error });
     }
-    return parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
+    const tokens = parseTokenResponse(parsed, mode, { receivedAt, serverDate: parseHttpDate(response.headers.get('date')) });
+    return refuseForeign(key, (parsed as TokenResponse).token_type, tokens, previous);
   }
 
   const tokenBody = (refreshToken: string | null) => (refreshToken ? { refresh_token: refreshToken } : undefined);
@@ -83,7 +84,7 @@ export function createAuthApi({ baseUrl, endpoints, mode, csrf, timeout, dpop }:
   return {
     // A login or refresh answer carries tokens (or post() throws).
     login: (credentials, signal, key) => post('login', credentials, key, signal) as Promise<TokenSet>,
-    refresh: ({ refreshToken }, signal, key) => post('refresh', tokenBody(refreshToken), key, signal) as Promise<TokenSet>,
+    refresh: (tokens, signal, key) => post('refresh', tokenBody(tokens.refreshToken), key, signal, tokens) as Promise<TokenSet>,
     logout: async (tokens, key) => void (await post('logout', tokenBody(tokens?.refreshToken ?? null), key)),
   };
 }

@@ -30,36 +30,38 @@ export function readCookie(name: string): string | null {
   }
 }
 
-/** Where the CSRF token comes from: the readable cookie, or the latest response that carried it in the header. */
+/** Where the CSRF token comes from: the readable cookie, or the latest response from the same origin that carried it in the header. */
 export interface CsrfSource {
-  /** The CSRF header to send as [name, value] pairs (none or one), read now: call it when the request is made, not later. */
-  header(): Array<[name: string, value: string]>;
-  /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any. */
+  /** The CSRF header to send to `url` as [name, value] pairs (none or one), read now: call it when the request is made, not later. */
+  header(url: string): Array<[name: string, value: string]>;
+  /** Keeps the token a response carried in the CSRF header (named as `csrf.header`), if any, for its origin. */
   remember: (response: Response) => void;
-  /** Drops the kept token: the session it came with has ended, and a stale one would fail the next login's CSRF check. */
+  /** Drops the kept tokens: the session they came with has ended, and a stale one would fail the next login's CSRF check. */
   forget(): void;
 }
 
 /**
  * A page on another site than the API cannot read the API's CSRF cookie, so a server may also
  * send the token in a response header (exposed through CORS) on login, refresh and session
- * check. The latest one is kept in memory only and wins over the cookie: it came from the API
- * itself, while a readable cookie of that name may be the page's own server's. It is forgotten
- * whenever the session changes hands, so the cookie is read again until the next answer.
+ * check. The latest one is kept in memory only, per origin, and wins over the cookie for that
+ * origin: it came from the API itself, while a readable cookie of that name may be the page's
+ * own server's. One trusted origin's token never goes to another. They are forgotten whenever
+ * the session changes hands, so the cookie is read again until the next answer.
  */
 export function csrfSource(csrf: CsrfOptions | false): CsrfSource {
-  let latest: string | null = null;
+  const latest = new Map<string, string>();
   return {
-    header() {
+    header(url) {
       if (!csrf) return [];
-      const token = latest ?? readCookie(csrf.cookie);
+      const token = latest.get(new URL(url).origin) ?? readCookie(csrf.cookie);
       return token ? [[csrf.header, token]] : [];
     },
     remember(response) {
-      if (csrf) latest = response.headers.get(csrf.header) ?? latest;
+      const token = csrf && response.headers.get(csrf.header);
+      if (token) latest.set(new URL(response.url).origin, token);
     },
     forget() {
-      latest = null;
+      latest.clear();
     },
   };
 }

@@ -40,7 +40,7 @@ export function createAuthFetch(deps: AuthFetchDeps): typeof fetch {
     const token = deps.mode === 'bearer' ? await deps.accessToken() : null;
     if (deps.mode === 'bearer' && !token) throw noSession();
     if (isUnsafeMethod(request.method)) {
-      for (const [name, value] of deps.csrf.header()) headers.set(name, value);
+      for (const [name, value] of deps.csrf.header(request.url)) headers.set(name, value);
     }
     // Read after the token: accessToken() may have just refreshed.
     const version = deps.credentialVersion();

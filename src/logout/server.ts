@@ -20,9 +20,9 @@ export interface ServerLogoutHost {
 export interface ServerLogout {
   /**
    * The server logout call, once `after` settled (keepalive: it outlives the page). Its failure
-   * or slowness never holds up the local logout; once answered (a 4xx is an answer too: asking
-   * again would get the same one), and once `cleared` has written the marker, the marker owes
-   * nothing any more. Only an outage (network, timeout, 5xx) leaves it owed. It never signs anyone in.
+   * or slowness never holds up the local logout; once answered with a 2xx, and once `cleared` has
+   * written the marker, the marker owes nothing any more. Anything else leaves it owed: an outage,
+   * and a refusal too (a 403 after a browser restart, say: the refresh cookie still works). It never signs anyone in.
    */
   call(generation: number, tokens: Promise<TokenSet | null> | null, key: DpopKey | null, after?: Promise<unknown>, cleared?: Promise<unknown>): void;
   /** The call still on its way, if any: settles, never rejects. */
@@ -31,7 +31,7 @@ export interface ServerLogout {
 
 /**
  * Logout at the server, with the owed retry: the vault's signed-out marker says the call is owed
- * until the server answered it, and the engine calls again (with no tokens) on every page load and
+ * until the server answered it with a 2xx, and the engine calls again (with no tokens) on every page load and
  * wake-up that finds the marker still owed.
  */
 export function createServerLogout(host: ServerLogoutHost): ServerLogout {
@@ -40,15 +40,18 @@ export function createServerLogout(host: ServerLogoutHost): ServerLogout {
     call(generation, tokens, key, after, cleared) {
       const call: Promise<void> = (pending = Promise.resolve(after)
         .then(async () => {
-          const answered = host.flow.logout(await tokens, key);
+          const held = await tokens;
+          const answered = host.flow.logout(held, key);
           // The call has its CSRF header; the server ends that token with the session.
           host.csrf.forget();
-          return answered;
+          // A 403 is the CSRF check: after a browser restart the page's new token is bound to no
+          // session, and the server may have sent the session's own with the refusal. Once more, read again.
+          return answered.catch((error: TokenwardError) => (error.status === 403 ? host.flow.logout(held, key) : Promise.reject(error)));
         })
         .catch((error: unknown) => {
           const failure = toTokenwardError(error);
           host.report(new TokenwardError('logout_failed', `server logout: ${failure.message}`, { cause: error, status: failure.status }));
-          if (failure.code !== 'logout_failed') throw failure;
+          throw failure;
         })
         .then(() => cleared)
         .then(() => host.vault.settle(generation))

@@ -22,7 +22,7 @@ import type { DpopKey } from '../contract/dpop.js';
 import type { Flow, FlowContext } from '../contract/flow.js';
 import { TokenwardError } from '../errors.js';
 import { openStash } from '../storage/stash.js';
-import { parseHttpDate, parseTokenResponse, type TokenSet } from '../tokens.js';
+import { parseHttpDate, parseTokenResponse, refuseForeign, type TokenSet } from '../tokens.js';
 import { oauthFailure, read, send } from './errors.js';
 import { issuerUrl, type OidcLoginOptions, type OidcOptions } from './options.js';
 import { pendingKey, startPending, takePending } from './pending.js';
@@ -73,9 +73,9 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
   /** How the calls to the provider's token endpoints go out: with a proof by `key`, when the tokens are (to be) bound to one. */
   const fetchFor = (key: DpopKey | null): typeof fetch => (key && dpop ? dpop.fetchWith(key) : (input, init) => fetch(input, init));
 
-  /** Reads a token response; with a key, the provider must have bound the tokens to it (RFC 9449 §5): `Bearer` means it ignored the proof. */
+  /** Reads a token response; with a key, the provider must have bound the tokens to it: `Bearer` means it ignored the proof. */
   const bound = (key: DpopKey | null, result: TokenEndpointResponse): TokenEndpointResponse => {
-    if (key && result.token_type !== 'dpop') throw new TypeError(`the provider did not bind the tokens to the DPoP key (token_type ${result.token_type})`);
+    refuseForeign(key, result.token_type);
     return result;
   };
 
@@ -86,18 +86,16 @@ export function createOidcFlow(options: OidcOptions, context: FlowContext, outco
       serverDate: parseHttpDate(response.headers.get('date')),
     });
     const idClaims = getValidatedIdTokenClaims(result);
-    // Another user's tokens are never adopted, and asking again cannot make them this user's: the session ends.
-    if (previous?.claims && idClaims && idClaims.sub !== previous.claims.sub) {
-      throw new TokenwardError('refresh_rejected', 'refresh: the provider answered for another user (the ID token names another subject)');
-    }
     const idToken = result.id_token ?? previous?.extra?.idToken;
-    return {
+    const tokens: TokenSet = {
       ...base,
       refreshToken: base.refreshToken ?? previous?.refreshToken ?? null,
       // The identity is the ID token's: a provider's access token may well be opaque.
       claims: idClaims ? { ...idClaims } : (previous?.claims ?? null),
       ...(idToken ? { extra: { idToken } } : {}),
     };
+    // The DPoP binding was checked as the answer was read (bound()): here, the user.
+    return refuseForeign(null, null, tokens, previous);
   }
 
   return {

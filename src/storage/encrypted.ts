@@ -90,8 +90,8 @@ export function createEncryptedVault(name: string): Vault {
     async save(session) {
       const { generation, tokens } = session;
       const entries = tokens ? await seals(generation, tokens, session.dpopKey) : [signedOut(generation, true)];
-      return transact((objectStore, stored) => {
-        if (refuses(stored, session)) return false;
+      return transact((objectStore, stored, marker) => {
+        if (refuses(stored, session, marker)) return false;
         // A session write leaves what a flow keeps beside it (a pending sign-in); a signed-out marker clears the store.
         putAll(objectStore, entries, !tokens);
         return true;

@@ -6,7 +6,7 @@ export function createMemoryVault(): Vault {
   return {
     load: async () => stored,
     async save(session) {
-      if (refuses(stored?.generation ?? -1, session)) return false;
+      if (refuses(stored?.generation ?? -1, session, !stored?.tokens)) return false;
       stored = session.tokens ? session : { ...session, owed: true };
       return true;
     },

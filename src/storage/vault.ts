@@ -27,7 +27,8 @@ export interface Vault {
   load(): Promise<StoredSession | null>;
   /**
    * Stores tokens for a generation. Resolves false, writing nothing, when a newer generation
-   * is already stored (another tab logged out or in meanwhile): the caller must drop its tokens.
+   * is already stored (another tab logged out or in meanwhile), or this one ended already (a
+   * logout claimed it): the caller must drop its tokens.
    * With `tokens: null` it makes sure a logout heard from another tab is on record: it writes
    * the signed-out marker (server logout owed, as far as this tab knows) unless the vault
    * already holds this generation or a later one.
@@ -45,11 +46,13 @@ export interface Vault {
 }
 
 /**
- * Whether a vault that holds generation `stored` refuses to save `session`: it ended already
- * (a later generation is stored), or it is a signed-out marker for what is on record already.
+ * Whether a vault that holds generation `stored` (a signed-out marker if `marker`) refuses to save
+ * `session`: it ended already (a later generation is stored), or its generation is on record as
+ * ended or is being ended. A generation that ended is never a session's: a login and a logout
+ * that claimed the same one (two tabs, one ms) end signed out.
  */
-export function refuses(stored: number, { generation, tokens }: StoredSession): boolean {
-  return stored > generation || (!tokens && stored === generation);
+export function refuses(stored: number, { generation, tokens }: StoredSession, marker: boolean): boolean {
+  return stored > generation || (stored === generation && (marker || !tokens));
 }
 
 /**

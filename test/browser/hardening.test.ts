@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { startRecorder, type Recorder } from './harness/recorder.ts';
-import { eventsOf, login, startSessions } from './harness/sessions.ts';
+import { eventsOf, login, startSessions, vaultMarker as marker } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
@@ -268,14 +268,6 @@ async function refreshStatus(token: { cookie?: string; body?: string }): Promise
   });
   return response.status;
 }
-
-/** The session record in the page's vault, parsed. */
-const marker = (page: Page) =>
-  page.evaluate(async () => {
-    const dump = await window.twTest.dumpAllStorage();
-    const entry = dump.indexedDB.find((record) => record.db === 'tokenward-vault' && record.key === 'session');
-    return entry ? (JSON.parse(entry.value) as { generation: number; signedOut?: true; owed?: true }) : null;
-  });
 
 const answeredLogouts = () => h.server.control.stats().requests.filter((r) => r.path === '/auth/logout' && r.status === 204).length;
 

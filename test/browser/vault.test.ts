@@ -405,6 +405,24 @@ describe('encrypted vault', () => {
     expect(records.map((record) => record.key)).toEqual(['session']);
   });
 
+  it('issue 23, finding 7: refuses tokens at the generation of a signed-out marker (a login and a logout that claimed the same one)', async () => {
+    const page = await (await h.context()).newPage();
+    await gotoVaultPage(page, h.server.url);
+    const outcome = await page.evaluate(async () => {
+      const { createEncryptedVault } = window.twVault;
+      const tokens = (accessToken: string) => ({ accessToken, refreshToken: null, expiresAt: Date.now() + 60_000, issuedAt: Date.now(), claims: null });
+      // Two tabs: one logged out at generation 7, the other's login took 7 too.
+      const tabA = createEncryptedVault('same');
+      const tabB = createEncryptedVault('same');
+      await tabA.clear(7, true);
+      const login = await tabB.save({ generation: 7, tokens: tokens('login') });
+      const stored = await tabA.load();
+      const next = await tabB.save({ generation: 8, tokens: tokens('next') });
+      return { login, stored, next };
+    });
+    expect(outcome).toEqual({ login: false, stored: { generation: 7, tokens: null, owed: true }, next: true });
+  });
+
   it('never shows a record beside a key that cannot open it, even for a moment, when two tabs write their first session at once', async () => {
     const page = await (await h.context()).newPage();
     await gotoVaultPage(page, h.server.url);

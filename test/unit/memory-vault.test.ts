@@ -91,3 +91,13 @@ describe('createMemoryVault', () => {
     await expect(vault.load()).resolves.toEqual({ generation: 4, tokens: null });
   });
 });
+
+describe('issue 23, finding 7: a login and a logout never claim the same generation', () => {
+  it('refuses tokens at the generation of a signed-out marker, and still takes them at the next', async () => {
+    const vault = createMemoryVault();
+    await vault.clear(5, true);
+    await expect(vault.save({ generation: 5, tokens: tokens('login') })).resolves.toBe(false);
+    await expect(vault.load()).resolves.toEqual({ generation: 5, tokens: null, owed: true });
+    await expect(vault.save({ generation: 6, tokens: tokens('login') })).resolves.toBe(true);
+  });
+});

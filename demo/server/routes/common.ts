@@ -142,7 +142,7 @@ export function beginRefresh(ctx: ServerContext, req: Request, res: Response): b
     invalidGrant(res);
     return false;
   }
-  if (!csrfHeaderMatches(ctx, req)) {
+  if (!csrfHeaderMatches(ctx, req, true)) {
     rejectCsrf(res);
     return false;
   }
@@ -190,7 +190,7 @@ export async function logout(ctx: ServerContext, req: Request, res: Response): P
   if (ctx.controls.applyLogoutFailure(req, res)) return;
   // Nothing to log out: 204, with nothing cleared (a request from another site carries no cookie either).
   if (withoutCredentials(ctx, req)) return void res.status(204).end();
-  if (!csrfHeaderMatches(ctx, req)) return rejectCsrf(res);
+  if (!csrfHeaderMatches(ctx, req, true)) return rejectCsrf(res);
   let proofKey: Promise<string | null> | undefined; // checked once at most: a second check would see its own jti as a replay
   for (const family of await familiesOf(ctx, req, () => (proofKey ??= logoutProofKey(ctx, req)))) {
     await ctx.refreshTokens.revokeFamily(family, 'logout');

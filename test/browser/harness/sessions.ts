@@ -59,6 +59,14 @@ export async function startSessions(pages: readonly Page[], options: PageSession
   );
 }
 
+/** The session record in the page's vault (`tokenward-vault`), parsed: the signed-out marker says whether a server logout is `owed`. */
+export const vaultMarker = (page: Page) =>
+  page.evaluate(async () => {
+    const dump = await window.twTest.dumpAllStorage();
+    const entry = dump.indexedDB.find((record) => record.db === 'tokenward-vault' && record.key === 'session');
+    return entry ? (JSON.parse(entry.value) as { generation: number; signedOut?: true; owed?: true }) : null;
+  });
+
 /** The events recorded in the page so far. */
 export function eventsOf(page: Page): Promise<string[]> {
   return page.evaluate(() => [...window.twEvents]);

@@ -1,0 +1,121 @@
+// Issue 23, the third security review: what still let a session outlive its logout or its idle
+// limit, and the races between tabs. Real Chromium against the reference server; each describe
+// is named after the finding it proves fixed.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { trackErrors } from './harness/browser.ts';
+import { eventsOf, login, startSessions, vaultMarker as marker, type PageSessionOptions } from './harness/sessions.ts';
+import { useBrowserSuite } from './harness/suite.ts';
+
+const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
+
+async function signedInTab(options: PageSessionOptions = {}): Promise<Page> {
+  const [page] = await h.newTabs(1);
+  await startSessions([page!], options);
+  await login(page!);
+  return page!;
+}
+
+/** The refresh cookie the browser holds now. */
+const refreshCookie = async (): Promise<string> => (await (await h.context()).cookies()).find((cookie) => cookie.name === 'tw_refresh')!.value;
+
+/** What the refresh endpoint says to `cookie` presented from outside the browser (with a CSRF pair of its own, and no session cookie). */
+async function refreshStatus(cookie: string): Promise<number> {
+  const response = await fetch(`${h.server.url}/auth/refresh`, {
+    method: 'POST',
+    headers: { 'x-xsrf-token': 't', cookie: `XSRF-TOKEN=t; tw_refresh=${cookie}` },
+  });
+  return response.status;
+}
+
+const logoutStatuses = () =>
+  h.server.control
+    .stats()
+    .requests.filter((r) => r.path === '/auth/logout' && r.status !== 0)
+    .map((r) => r.status);
+
+describe('issue 23, finding 1: an owed logout is settled only by a 2xx, never given up after a CSRF 403', () => {
+  it('logs the previous user out at the server after a browser restart dropped the CSRF cookie', async () => {
+    const page = await signedInTab();
+    const errors = trackErrors(page);
+    const cookie = await refreshCookie();
+    h.server.control.failLogout('500');
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(await marker(page)).toMatchObject({ signedOut: true, owed: true });
+    h.server.control.failLogout(null);
+
+    // The browser closed and opened again: the CSRF cookie (no Max-Age) is gone, the session and
+    // refresh cookies are not. The page load gets a new CSRF token, bound to no session.
+    await (await h.context()).clearCookies({ name: 'XSRF-TOKEN' });
+    await page.reload();
+    await startSessions([page]);
+    // The first call is refused (the new token is not the session's); the refusal carries the
+    // session's token, and the call sent once more with it is answered.
+    await expect.poll(logoutStatuses).toEqual([500, 403, 204]);
+    await expect.poll(async () => (await marker(page))?.owed).toBeUndefined();
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a logout answered 403 twice owed, and the next page load that gets a 204 settles it', async () => {
+    // A CSRF header the server does not read: every checked call is refused with a 403.
+    const page = await signedInTab({ csrf: { cookie: 'XSRF-TOKEN', header: 'X-Not-The-Header' } });
+    const cookie = await refreshCookie();
+    await page.evaluate(() => window.session.logout());
+    await expect.poll(logoutStatuses).toEqual([403, 403]);
+    await expect.poll(() => eventsOf(page)).toContain('error:logout_failed');
+    expect(await marker(page)).toMatchObject({ signedOut: true, owed: true });
+    expect(await refreshStatus(cookie)).toBe(200);
+
+    await page.reload();
+    await startSessions([page]);
+    await expect.poll(logoutStatuses).toEqual([403, 403, 204]);
+    await expect.poll(async () => (await marker(page))?.owed).toBeUndefined();
+    expect(await refreshStatus(cookie)).toBe(401);
+  });
+});
+
+describe('issue 23, finding 2: the idle timeout outlives the page', () => {
+  it('ends a session whose idle limit ran out while no tab was open, before restoring it', async () => {
+    const options: PageSessionOptions = { idleTimeout: [3, { warning: 1 }] };
+    const first = await signedInTab(options);
+    const cookie = await refreshCookie();
+    await first.close();
+    // The only tab is closed: nothing counts, nothing logs out. Past the limit, a new tab opens.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const [page] = await h.newTabs(1);
+    const errors = trackErrors(page!);
+    await startSessions([page!], options);
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    // Never signed in here: no login, no refresh, no token; the app hears why.
+    expect(await eventsOf(page!)).toEqual(['logout:idle']);
+    expect(await page!.evaluate(() => window.session.getAccessToken())).toBeNull();
+    // And the server logout went out: the old refresh cookie is dead.
+    await expect.poll(logoutStatuses).toEqual([204]);
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(errors).toEqual([]);
+  });
+
+  it('goes on counting from the last activity across a reload: the session ends at the login plus the timeout', async () => {
+    const options: PageSessionOptions = { idleTimeout: [6, { warning: 1 }] };
+    const page = await signedInTab(options);
+    const signedInAt = await page.evaluate(() => Number(localStorage.getItem('tokenward:last-activity')));
+    expect(signedInAt).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const reloadedAt = Date.now();
+    await page.reload();
+    await startSessions([page], options);
+    expect(await page.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    const endedAt = await page.evaluate(
+      () => new Promise<number>((resolve) => window.session.subscribe(({ status }) => status === 'unauthenticated' && resolve(Date.now()))),
+    );
+    // 6 s after the login's activity (the scheduler wakes at most every 1.5 s here), not 6 s after the reload.
+    expect(endedAt - signedInAt).toBeGreaterThanOrEqual(6_000);
+    expect(endedAt).toBeLessThan(reloadedAt + 5_000);
+    await expect.poll(() => eventsOf(page)).toContain('logout:idle');
+    // Nothing is left behind once the session ended.
+    expect(await page.evaluate(() => localStorage.getItem('tokenward:last-activity'))).toBeNull();
+  });
+});
