@@ -9,10 +9,10 @@ import { bounded } from '../bounded.js';
  */
 const WAIT_LIMIT_MS = 2_000;
 
-/** Deletes one database: resolves once it is gone, rejects on error or when it is still pending after the limit. */
-export function deleteDatabase(name: string): Promise<void> {
-  return bounded(
-    promisifyRequest(indexedDB.deleteDatabase(name)).then(() => undefined),
+/** Deletes one database: resolves (to nothing of use) once it is gone, rejects on error or when it is still pending after the limit. */
+export function deleteDatabase(name: string): Promise<unknown> {
+  return bounded<unknown>(
+    promisifyRequest(indexedDB.deleteDatabase(name)),
     AbortSignal.timeout(WAIT_LIMIT_MS),
     () => new Error(`IndexedDB "${name}" not deleted: a connection is open`),
   );
