@@ -69,6 +69,8 @@ export interface OidcProvider {
    * user, whoever signed in), as a provider that mixed up accounts would; null stops it. Tests only.
    */
   answerRefreshesAs(user: string | null): void;
+  /** From now on, access tokens last `seconds`; null goes back to `accessTokenTtl`. */
+  issueAccessTokensFor(seconds: number | null): void;
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
   /** How many end-user sessions (browsers signed in at the provider) are alive. */
@@ -134,6 +136,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   let nonceRequired = false;
   let dpopIgnored = false;
   let refreshesAnsweredAs: string | null = null;
+  let accessTtl = ttl;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -161,7 +164,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     // A refresh token for the SPA without the offline_access + prompt=consent dance of the spec.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
-    ttl: { AccessToken: ttl, IdToken: 3600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
+    ttl: { AccessToken: () => accessTtl, IdToken: 3600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
     cookies: { keys: ['tokenward demo provider cookie key, loopback only'] },
     // CORS for the SPA's own origins (those of its redirect URIs) only.
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
@@ -187,7 +190,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
         enabled: true,
         defaultResource: () => apiOrigin,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: 'api', audience: apiOrigin, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: () => ({
+          scope: 'api',
+          audience: apiOrigin,
+          accessTokenTTL: accessTtl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
       },
     },
   });
@@ -265,6 +274,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
         .map(([name]) => name.slice('RefreshToken:'.length)),
     answerRefreshesAs(user) {
       refreshesAnsweredAs = user;
+    },
+    issueAccessTokensFor(seconds) {
+      accessTtl = seconds ?? ttl;
     },
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));

@@ -48,6 +48,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html', dpop = f
     api?.requireDpopNonce(false);
     provider?.ignoreDpop(false);
     provider?.answerRefreshesAs(null);
+    provider?.issueAccessTokensFor(null);
     provider?.resetStats();
   });
   afterAll(async () => {
