@@ -74,6 +74,8 @@ export interface OidcProvider {
    * the provider rotated the refresh token: a page that goes away meanwhile never gets it. Tests only.
    */
   holdRefreshAnswers(hold: boolean): void;
+  /** From now on, access tokens last `seconds`; null goes back to `accessTokenTtl`. */
+  issueAccessTokensFor(seconds: number | null): void;
   /** Ends every grant at the provider, as an administrator would: every refresh token stops working. */
   revokeAllGrants(): Promise<void>;
   /** How many end-user sessions (browsers signed in at the provider) are alive. */
@@ -141,6 +143,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   let refreshesAnsweredAs: string | null = null;
   /** Set while refresh answers are held: resolving it lets them go. */
   let held: { promise: Promise<void>; release: () => void } | null = null;
+  let accessTtl = ttl;
 
   const provider = new Provider(issuer, {
     adapter: factory,
@@ -168,7 +171,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     // A refresh token for the SPA without the offline_access + prompt=consent dance of the spec.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
-    ttl: { AccessToken: ttl, IdToken: 3600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
+    ttl: { AccessToken: () => accessTtl, IdToken: 3600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
     cookies: { keys: ['tokenward demo provider cookie key, loopback only'] },
     // CORS for the SPA's own origins (those of its redirect URIs) only.
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
@@ -194,7 +197,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
         enabled: true,
         defaultResource: () => apiOrigin,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: 'api', audience: apiOrigin, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: () => ({
+          scope: 'api',
+          audience: apiOrigin,
+          accessTokenTTL: accessTtl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
       },
     },
   });
@@ -282,6 +291,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
         held?.release();
         held = null;
       }
+    },
+    issueAccessTokensFor(seconds) {
+      accessTtl = seconds ?? ttl;
     },
     async revokeAllGrants() {
       for (const [name] of ofModel('Grant')) await factory('Grant').revokeByGrantId(name.slice('Grant:'.length));

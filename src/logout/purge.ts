@@ -24,10 +24,14 @@ async function deleteDatabases(which: 'all' | readonly string[], keep: readonly 
   await Promise.all(names.filter((name) => !keep.includes(name)).map((name) => deleteDatabase(name).catch(report)));
 }
 
-async function deleteCaches(which: true | readonly string[], report: Report): Promise<void> {
+function deleteCaches(which: true | readonly string[]): Promise<void> | undefined {
   if (typeof caches === 'undefined') return;
-  const names = which === true ? await caches.keys() : which;
-  await Promise.all(names.map((name) => caches.delete(name).catch(report)));
+  const clear = async () => {
+    for (const name of which === true ? await caches.keys() : which) await caches.delete(name);
+  };
+  // Firefox aborts the Cache API calls in flight when the origin's storage is wiped under them
+  // (the logout call's Clear-Site-Data answer, arriving meanwhile): a second pass, after the wipe, finds what is left.
+  return clear().catch(clear);
 }
 
 async function unregisterServiceWorkers(report: Report): Promise<void> {

@@ -12,6 +12,9 @@ const h = useOidcSuite();
 
 describe('tokenward/oidc sign-in (real Chromium, oidc-provider)', () => {
   it('signs in through the provider pages, calls the API with the token, and restores on reload without the provider', async () => {
+    // Tokens that outlive the test, however slow the machine: the suite's 3 s ones could be due
+    // by the reload, and the refresh then (rightly) calls the provider.
+    h.provider.issueAccessTokensFor(600);
     const [page] = await h.oidcTabs(1);
     const errors = trackErrors(page!);
     await h.start([page!]);

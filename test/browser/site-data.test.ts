@@ -223,9 +223,10 @@ describe('after the user cleared the site data (from a third tab)', () => {
     await wiped(a);
 
     await b.evaluate(() => window.session.refresh().catch(() => undefined));
-    await allIn(pages, 'unauthenticated');
     // The refresh cookie is gone (401), and so is the session cookie the server keeps its CSRF copy in (403 first).
-    for (const page of pages) expect(await eventsOf(page)).toContain('logout:refresh-rejected');
+    // Each tab turns unauthenticated at once and tells of it (the logout event) once its purge is done.
+    for (const page of pages) await expect.poll(() => eventsOf(page)).toContain('logout:refresh-rejected');
+    await allIn(pages, 'unauthenticated');
     await login(c);
     await allIn(pages, 'authenticated');
     await a.evaluate(() => window.session.logout());

@@ -1,6 +1,6 @@
 // The parts of the logout purge that need no browser: where a cookie may live, and that the
 // purge is a no-op (and no crash) in Node. The purge itself is tested in test/browser/purge.test.ts.
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { domainVariants, pathVariants } from '../../src/logout/cookies.ts';
 import { purgeClientStorage } from '../../src/logout/purge.ts';
 
@@ -35,5 +35,38 @@ describe('purgeClientStorage outside a browser', () => {
     const failed = vi.fn();
     await purgeClientStorage({ localStorage: true, sessionStorage: true, indexedDB: 'all', caches: true, cookies: true, serviceWorkers: true }, [], [], failed);
     expect(failed).not.toHaveBeenCalled();
+  });
+});
+
+describe('purgeClientStorage on Cache Storage wiped under it', () => {
+  afterEach(() => void vi.unstubAllGlobals());
+  const cachesOnly = { localStorage: false, sessionStorage: false, indexedDB: false, cookies: false, caches: true } as const;
+
+  /** Cache Storage whose first `keys()` calls reject as Firefox's do while a Clear-Site-Data wipe runs. */
+  function stubCaches(abortedCalls: number): { deleted: string[] } {
+    const deleted: string[] = [];
+    let calls = 0;
+    vi.stubGlobal('document', {});
+    vi.stubGlobal('caches', {
+      keys: () => (++calls <= abortedCalls ? Promise.reject(new Error('Abort (NS_ERROR_ABORT)')) : Promise.resolve(['app-v1'])),
+      delete: (name: string) => Promise.resolve(void deleted.push(name)),
+    });
+    return { deleted };
+  }
+
+  it('takes a second pass after an aborted one, and reports nothing when it clears what is left', async () => {
+    const { deleted } = stubCaches(1);
+    const failed = vi.fn();
+    await purgeClientStorage(cachesOnly, [], [], failed);
+    expect(failed).not.toHaveBeenCalled();
+    expect(deleted).toEqual(['app-v1']);
+  });
+
+  it('reports the step once when the second pass fails too', async () => {
+    const { deleted } = stubCaches(2);
+    const failed = vi.fn();
+    await purgeClientStorage(cachesOnly, [], [], failed);
+    expect(failed.mock.calls.map(([step]) => step)).toEqual(['caches']);
+    expect(deleted).toEqual([]);
   });
 });

@@ -49,6 +49,7 @@ export function useOidcSuite({ accessTokenTtl = 3, page = '/oidc.html', dpop = f
     provider?.ignoreDpop(false);
     provider?.answerRefreshesAs(null);
     provider?.holdRefreshAnswers(false);
+    provider?.issueAccessTokensFor(null);
     provider?.resetStats();
   });
   afterAll(async () => {
