@@ -191,20 +191,23 @@ describe('challenges, each answered by one retry', () => {
 });
 
 describe('the key in the vault', () => {
-  /** Saves a session with a new key in this page's vault; resolves with its thumbprint and, given the API, a token bound to it. */
-  function saveWithNewKey(page: Page, url?: string): Promise<{ thumbprint: string; token: string | null }> {
+  /**
+   * Saves a session (of `generation`) with a new key in this page's vault; resolves with its
+   * thumbprint and, given the API, a token bound to it.
+   */
+  function saveWithNewKey(page: Page, url?: string, generation = 1): Promise<{ thumbprint: string; token: string | null }> {
     return page.evaluate(
-      async ({ name, url }) => {
+      async ({ name, url, generation }) => {
         const { generateDpopKey, createProver, createDpopSender, createEncryptedVault } = window.twDpop;
         const dpopKey = await generateDpopKey();
         const tokens = { accessToken: 'a.b.c', refreshToken: null, expiresAt: Date.now() + 60_000, issuedAt: Date.now(), claims: null };
-        if (!(await createEncryptedVault(name).save({ generation: 1, tokens, dpopKey }))) throw new Error('not saved');
+        if (!(await createEncryptedVault(name).save({ generation, tokens, dpopKey }))) throw new Error('not saved');
         const prover = await createProver(dpopKey);
         if (!url) return { thumbprint: prover.thumbprint, token: null };
         const issued = await createDpopSender()(prover, new Request(`${url}/token`, { method: 'POST' }));
         return { thumbprint: prover.thumbprint, token: ((await issued.json()) as { access_token: string }).access_token };
       },
-      { name: VAULT, url },
+      { name: VAULT, url, generation },
     );
   }
 
@@ -262,7 +265,8 @@ describe('the key in the vault', () => {
     await first.evaluate((name) => window.twDpop.createEncryptedVault(name).clear(1), VAULT);
     expect(await loadKey(second)).toEqual({ hasTokens: false, thumbprint: null, extractable: null, exported: null, records: ['session'] });
 
-    expect((await saveWithNewKey(first)).thumbprint).not.toBe(before);
+    // The next session comes in a later generation: the vault refuses tokens at a generation that ended (issue 23, finding 7).
+    expect((await saveWithNewKey(first, undefined, 2)).thumbprint).not.toBe(before);
     const replaced = await first.evaluate(async (name) => {
       const { createEncryptedVault, vaultDatabaseName, isDpopKey, idbKeyval } = window.twDpop;
       const extractable = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
