@@ -46,10 +46,8 @@ type TokenEvent = 'login' | 'refresh';
  * await session.logout();
  * ```
  *
- * The engine keeps the public API, the generation and the order of steps; each concern lives in
- * its own folder: the default flow (flows/first-party.ts), the refresh run and its failure policy
- * (refresh/run.ts), cross-tab adoption and recovery (sync/adopt.ts), logout at the server with the
- * owed retry (logout/server.ts).
+ * The engine keeps the public API, the generation and the order of steps; each concern lives in its own folder: the default flow (flows/first-party.ts),
+ * the refresh run and its failure policy (refresh/run.ts), cross-tab adoption and recovery (sync/adopt.ts), logout at the server with the owed retry (logout/server.ts).
  */
 export function createSession<Login = LoginCredentials>(given: SessionOptions<Login> = {}): Session<Login> {
   const options = resolveOptions(given);
@@ -197,8 +195,10 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
       const received = await flow.login(input, lifetime.signal, newKey);
       // None: the sign-in goes on elsewhere and comes back through the flow's callback.
       if (!received) return;
-      if (before !== generation) throw noSession();
-      await commit(received, newKey, (generation = nextGeneration(generation)), 'login');
+      if (before === generation) return await commit(received, newKey, (generation = nextGeneration(generation)), 'login');
+      // A logout overtook it (here or in another tab): the session the server opened for it must end too, unless a login came since.
+      if (!tokens) serverLogout.call(generation, Promise.resolve(received), newKey);
+      throw noSession();
     } finally {
       loggingIn = false;
     }
@@ -322,8 +322,7 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
     const held = tokens;
     const heldKey = key;
     const wasSignedIn = endLocally(ended);
-    // Sent to the server for revocation: this session's newest credentials (another tab may have
-    // refreshed a moment ago), read before the vault is cleared.
+    // Sent to the server for revocation: this session's newest credentials (another tab may have refreshed a moment ago), read before the vault is cleared.
     const revoked = vault.load().then(
       (stored) => (stored && stored.generation < ended && stored.tokens) || held,
       () => held,

@@ -119,3 +119,46 @@ describe('issue 23, finding 2: the idle timeout outlives the page', () => {
     expect(await page.evaluate(() => localStorage.getItem('tokenward:last-activity'))).toBeNull();
   });
 });
+
+describe('issue 23, finding 7: a login that a logout overtook leaves no session at the server', () => {
+  it('ends at the server the session of a login whose answer came after another tab logged out', async () => {
+    const [a, b] = await h.newTabs(2);
+    await startSessions([a!, b!]);
+    await login(b!);
+    await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    // Tab A's login reaches the server before tab B logs out; its answer reaches the tab only after.
+    let release!: () => void;
+    let held!: (cookie: string) => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const arrived = new Promise<string>((resolve) => (held = resolve));
+    await a!.route('**/auth/login', async (route) => {
+      const request = route.request();
+      const { host: _host, 'content-length': _length, ...headers } = await request.allHeaders();
+      const answer = await fetch(request.url(), { method: 'POST', headers, body: request.postData() });
+      const body = Buffer.from(await answer.arrayBuffer());
+      // The refresh cookie of the session the server opened for this login.
+      held(/tw_refresh=([^;]+)/.exec(answer.headers.getSetCookie().join())![1]!);
+      await gate;
+      await route.fulfill({
+        status: answer.status,
+        headers: { ...Object.fromEntries(answer.headers), 'set-cookie': answer.headers.getSetCookie().join('\n') },
+        body,
+      });
+    });
+    const loggingIn = a!.evaluate(() =>
+      window.session.login({ username: 'alice', password: 'wonderland' }).then(
+        () => 'signed in',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    const cookie = await arrived;
+    await b!.evaluate(() => window.session.logout());
+    await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+    release();
+    // The login is dropped (the logout wins), and the session the server opened for it ends too.
+    expect(await loggingIn).toBe('unauthenticated');
+    await expect.poll(logoutStatuses).toEqual([204, 204]);
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(await a!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  });
+});
