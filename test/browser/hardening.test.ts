@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { startRecorder, type Recorder } from './harness/recorder.ts';
-import { eventsOf, login, startSessions } from './harness/sessions.ts';
+import { eventsOf, loggedOut, login, startSessions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
@@ -142,8 +142,8 @@ describe('3. messages between tabs are validated', () => {
       expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([]);
     }
     await b.evaluate(() => window.session.logout());
-    await waitForState(a, 'unauthenticated', { timeout: 1_000 });
-    expect(await eventsOf(a)).toContain('logout:other-tab');
+    expect(await loggedOut(a)).toContain('logout:other-tab');
+    expect(await a.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
     await login(a);
     await waitForState(b, 'authenticated', { timeout: 1_000 });
     for (const list of errors) expect(list).toEqual([]);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { keepTabsBusy, reachCallback, signIn, startLogin, stopSession, useOidcSuite } from './harness/oidc.ts';
-import { eventsOf, startSessions } from './harness/sessions.ts';
+import { eventsOf, loggedOut, startSessions } from './harness/sessions.ts';
 
 const h = useOidcSuite();
 
@@ -235,8 +235,8 @@ describe('tokenward/oidc refresh failures', () => {
       ),
     );
     expect(outcome).toBe('refresh_rejected');
-    await waitForState(page!, 'unauthenticated');
-    expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
+    expect((await loggedOut(page!)).filter((line) => line.startsWith('logout'))).toEqual(['logout:refresh-rejected']);
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
     expect(h.provider.stats().invalidGrants).toBe(1);
   });
 
@@ -262,9 +262,9 @@ describe('tokenward/oidc refresh failures', () => {
       ),
     );
     expect(outcome).toEqual({ code: 'refresh_rejected', message: expect.stringContaining('another user') });
-    for (const tab of [page!, other!]) await waitForState(tab, 'unauthenticated');
-    expect(await eventsOf(page!)).toEqual(['login:this-tab', 'logout:refresh-rejected']);
-    expect(await eventsOf(other!)).toEqual(['logout:refresh-rejected']);
+    expect(await loggedOut(page!)).toEqual(['login:this-tab', 'logout:refresh-rejected']);
+    expect(await loggedOut(other!)).toEqual(['logout:refresh-rejected']);
+    for (const tab of [page!, other!]) expect(await tab.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
     for (const tab of [page!, other!]) expect(await tab.evaluate(() => window.twSubjects.filter((sub) => sub !== 'alice' && sub !== 'undefined'))).toEqual([]);
     // One refresh, answered for bob and refused; none after it.
     expect(h.provider.stats()).toMatchObject({ refreshCalls: 1, rotations: 1 });

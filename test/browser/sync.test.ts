@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { exceptIn } from './harness/engine.ts';
-import { callApiFor, eventsOf, expectOneRefreshPerRotation, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
+import { callApiFor, eventsOf, loggedOut, expectOneRefreshPerRotation, login, serverLoggedOut, startSessions as start } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 2, controls: true } });
@@ -65,10 +65,11 @@ describe('cross-tab sync (real Chromium, several tabs)', () => {
     await Promise.all(pages.map((page) => waitForState(page, 'authenticated')));
     await pages[2]!.evaluate(() => window.session.logout());
     for (const [index, page] of pages.entries()) {
-      await waitForState(page, 'unauthenticated');
+      const events = await loggedOut(page);
+      expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
       expect(await page.evaluate(() => window.session.getAccessToken())).toBeNull();
       const reason = index === 2 ? 'user' : 'other-tab';
-      expect((await eventsOf(page)).filter((line) => line.startsWith('logout'))).toEqual([`logout:${reason}`]);
+      expect(events.filter((line) => line.startsWith('logout'))).toEqual([`logout:${reason}`]);
     }
     await serverLoggedOut(h.server);
     expect(h.server.control.stats().logoutCalls).toBe(1);

@@ -64,6 +64,15 @@ export function eventsOf(page: Page): Promise<string[]> {
   return page.evaluate(() => [...window.twEvents]);
 }
 
+/**
+ * Waits until the page emitted `logout`, and returns its events. The state says unauthenticated
+ * at once; the event comes once the tab is clean, so read the events after this, not after the state.
+ */
+export async function loggedOut(page: Page, timeout = 10_000): Promise<string[]> {
+  await page.waitForFunction(() => window.twEvents.some((line) => line.startsWith('logout')), undefined, { polling: 25, timeout });
+  return eventsOf(page);
+}
+
 /** Logs in as the reference server's user. */
 export function login(page: Page): Promise<void> {
   return page.evaluate(() => window.session.login({ username: 'alice', password: 'wonderland' }));
