@@ -94,6 +94,8 @@ describe('core session engine (real Chromium, reference server)', () => {
     const page = await h.newTab();
     await signIn(page);
     h.server.control.reset();
+    // The refreshed token must outlive the test: a 3 s one is due again after 1.5 s, which a loaded machine reaches.
+    h.server.control.setAccessTokenTtl(60);
     const statuses = await page.evaluate(async () => {
       // The client now believes its token expired a moment ago, as after a laptop slept.
       await window.session.setTokens({ access_token: 'opaque-and-expired', expires_in: 0.001 });
@@ -109,6 +111,7 @@ describe('core session engine (real Chromium, reference server)', () => {
     const page = await h.newTab();
     await signIn(page);
     h.server.control.reset();
+    h.server.control.setAccessTokenTtl(60);
     const statuses = await page.evaluate(async () => {
       // Valid for the client, rejected by the server (as a revoked token would be).
       await window.session.setTokens({ access_token: 'not.a-valid.jwt', expires_in: 60 });
