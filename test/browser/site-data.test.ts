@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors, waitForState } from './harness/browser.ts';
 import { ENGINE } from './harness/engine.ts';
-import { eventsOf, login, startSessions, type PageSessionOptions } from './harness/sessions.ts';
+import { eventsOf, loggedOut, login, startSessions, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
 const h = useBrowserSuite({ server: { accessTokenTtl: 30, controls: true } });
@@ -224,8 +224,7 @@ describe('after the user cleared the site data (from a third tab)', () => {
 
     await b.evaluate(() => window.session.refresh().catch(() => undefined));
     // The refresh cookie is gone (401), and so is the session cookie the server keeps its CSRF copy in (403 first).
-    // Each tab turns unauthenticated at once and tells of it (the logout event) once its purge is done.
-    for (const page of pages) await expect.poll(() => eventsOf(page)).toContain('logout:refresh-rejected');
+    for (const page of pages) expect(await loggedOut(page)).toContain('logout:refresh-rejected');
     await allIn(pages, 'unauthenticated');
     await login(c);
     await allIn(pages, 'authenticated');

@@ -4,7 +4,7 @@
 // `session.fetch` (credentials, CSRF header).
 import type { BrowserContext, Page } from 'playwright-core';
 import { openTabs, waitForState } from './browser.ts';
-import { login, startSessions, type PageSessionOptions } from './sessions.ts';
+import { loggedOut, login, startSessions, type PageSessionOptions } from './sessions.ts';
 
 export interface Device {
   readonly context: BrowserContext;
@@ -43,15 +43,9 @@ export function postFrom(page: Page, path: string): Promise<number> {
   }, path);
 }
 
-/**
- * Waits until every tab emitted `logout`, and returns when each did (ms since the epoch, page
- * clock = this machine's). The state says unauthenticated at once; the event comes once the tab
- * is clean, so waiting for the state alone would read the events too early.
- */
+/** Waits until every tab emitted `logout` (see loggedOut), and returns when each did (ms since the epoch, page clock = this machine's). */
 export async function outTimes(tabs: readonly Page[]): Promise<number[]> {
-  const handles = await Promise.all(
-    tabs.map((tab) => tab.waitForFunction(() => (window as unknown as { outAt?: number }).outAt, undefined, { polling: 25, timeout: 15_000 })),
-  );
+  await Promise.all(tabs.map((tab) => loggedOut(tab, 15_000)));
   await Promise.all(tabs.map((tab) => waitForState(tab, 'unauthenticated')));
-  return Promise.all(handles.map((handle) => handle.jsonValue() as Promise<number>));
+  return Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { outAt: number }).outAt)));
 }
