@@ -18,11 +18,14 @@ export function deleteDatabase(name: string): Promise<unknown> {
   );
 }
 
-/** The names of every database of this origin (`indexedDB.databases()`). */
+/** The names of every database of this origin (`indexedDB.databases()`), or a rejection when the browser does not answer. */
 export async function allDatabaseNames(): Promise<string[]> {
   if (typeof indexedDB.databases !== 'function') {
     throw new Error('no indexedDB.databases(): list them in purge.indexedDB');
   }
-  const infos = await indexedDB.databases();
+  // Chromium leaves a listing asked for while the origin's storage is wiped (the logout call's
+  // Clear-Site-Data answer, arriving meanwhile) unanswered for good; one asked for after the wipe answers.
+  const list = () => bounded(indexedDB.databases(), AbortSignal.timeout(WAIT_LIMIT_MS), () => new Error('no list of databases'));
+  const infos = await list().catch(list);
   return infos.flatMap((info) => (info.name ? [info.name] : []));
 }
