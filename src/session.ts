@@ -74,8 +74,6 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   let version = 0;
   /** Until then, getAccessToken() answers from memory: the hot path reads nothing else. */
   let freshUntil = 0;
-  /** A login call is on its way: an owed logout must not be retried now, or it would end the new session at the server. */
-  let loggingIn = false;
   let disposed = false;
   /** What getAccessToken() waits for unless it answers from memory: the restore, then each wake-up's vault re-read. */
   let woke: Promise<void>;
@@ -115,9 +113,8 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
       }
     },
     corrupted,
-    owed(owedGeneration) {
-      if (!serverLogout.pending() && !loggingIn && !tokens) serverLogout.call(owedGeneration, null, null);
-    },
+    // The retry waits for a login on its way (the lock), and is not sent if it put its session in the vault.
+    owed: (owedGeneration) => void (serverLogout.pending() ?? serverLogout.call(owedGeneration, null, null)),
     endLocally,
     end,
     purgeTab: () => purgeApp(perTabPurge(options.purge), options, report),
@@ -183,25 +180,29 @@ export function createSession<Login = LoginCredentials>(given: SessionOptions<Lo
   async function login(input: unknown): Promise<void> {
     assertAlive();
     await session.ready;
-    // The generation moves only once the server said yes: a failed login must leave the tab in
-    // step with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
-    const before = generation;
-    loggingIn = true;
-    try {
-      // A logout response that landed after this login's would clear the cookies the login just set.
-      await serverLogout.pending();
-      // A new key for every login: nothing bound to an earlier session works with this one.
-      const newKey = (await dpop?.create()) ?? null;
-      const received = await flow.login(input, lifetime.signal, newKey);
-      // None: the sign-in goes on elsewhere and comes back through the flow's callback.
-      if (!received) return;
-      if (before === generation) return await commit(received, newKey, (generation = nextGeneration(generation)), 'login');
-      // A logout overtook it (here or in another tab): the session the server opened for it must end too, unless a login came since.
-      if (!tokens) serverLogout.call(generation, Promise.resolve(received), newKey);
+    // A logout response that landed after this login's would clear the cookies the login just set.
+    await serverLogout.pending();
+    // A new key for every login: nothing bound to an earlier session works with this one.
+    const newKey = (await dpop?.create()) ?? null;
+    // Under the cross-tab lock until the session is in the vault: an owed-logout retry (any tab's)
+    // waits, then finds nothing owed; two tabs' logins take generations one after the other.
+    await engine.lock.run(async (signal) => {
+      await resync();
+      // The generation moves only once the server said yes: a failed login leaves the tab in step
+      // with the vault and the other tabs. A logout (here or elsewhere) meanwhile wins.
+      const before = generation;
+      const received = await flow.login(input, signal, newKey);
+      if (!received) return; // The sign-in goes on elsewhere and comes back through the flow's callback.
+      try {
+        if (before === generation) return await commit(received, newKey, (generation = nextGeneration(generation)), 'login');
+      } catch {
+        // Refused: a logout in another tab ended this generation first.
+        await resync();
+      }
+      // A logout overtook it: the session the server opened for it must end too, unless a login came since.
+      if (!tokens && !disposed) serverLogout.call(generation, Promise.resolve(received), newKey);
       throw noSession();
-    } finally {
-      loggingIn = false;
-    }
+    });
   }
 
   async function setTokens(response: TokenResponse): Promise<void> {

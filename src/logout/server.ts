@@ -4,6 +4,7 @@ import type { CsrfOptions, PurgeOptions } from '../contract/options.js';
 import { TokenwardError, toTokenwardError } from '../errors.js';
 import type { CsrfSource } from '../http/csrf.js';
 import { vaultDatabaseName } from '../storage/encrypted.js';
+import type { RefreshLock } from '../refresh/lock.js';
 import type { Vault } from '../storage/vault.js';
 import type { TokenSet } from '../tokens.js';
 import { purgeClientStorage } from './purge.js';
@@ -13,6 +14,7 @@ export interface ServerLogoutHost {
   readonly flow: Flow<unknown>;
   readonly csrf: CsrfSource;
   readonly vault: Vault;
+  readonly lock: RefreshLock;
   /** Reports a failure nobody waits on, as an `error` event. */
   readonly report: (error: TokenwardError) => void;
 }
@@ -38,16 +40,19 @@ export function createServerLogout(host: ServerLogoutHost): ServerLogout {
   let pending: Promise<void> | undefined;
   return {
     call(generation, tokens, key, after, cleared) {
+      const send = async (): Promise<void> => {
+        const held = await tokens;
+        const answered = host.flow.logout(held, key);
+        // The call has its CSRF header; the server ends that token with the session.
+        host.csrf.forget();
+        // A 403 is the CSRF check: after a browser restart the page's new token is bound to no
+        // session, and the server may have sent the session's own with the refusal. Once more, read again.
+        return answered.catch((error: TokenwardError) => (error.status === 403 ? host.flow.logout(held, key) : Promise.reject(error)));
+      };
       const call: Promise<void> = (pending = Promise.resolve(after)
-        .then(async () => {
-          const held = await tokens;
-          const answered = host.flow.logout(held, key);
-          // The call has its CSRF header; the server ends that token with the session.
-          host.csrf.forget();
-          // A 403 is the CSRF check: after a browser restart the page's new token is bound to no
-          // session, and the server may have sent the session's own with the refusal. Once more, read again.
-          return answered.catch((error: TokenwardError) => (error.status === 403 ? host.flow.logout(held, key) : Promise.reject(error)));
-        })
+        // The owed retry (no tokens) goes under the cross-tab lock, and only while the vault still owes it:
+        // a login, in any tab, holds the lock until its session is in the vault, and the retry would end it.
+        .then(() => (tokens ? send() : host.lock.run(async () => (await host.vault.load())?.owed && send())))
         .catch((error: unknown) => {
           const failure = toTokenwardError(error);
           host.report(new TokenwardError('logout_failed', `server logout: ${failure.message}`, { cause: error, status: failure.status }));

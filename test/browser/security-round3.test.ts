@@ -120,45 +120,139 @@ describe('issue 23, finding 2: the idle timeout outlives the page', () => {
   });
 });
 
-describe('issue 23, finding 7: a login that a logout overtook leaves no session at the server', () => {
+/**
+ * Holds the answer to the page's next login: the server has answered (and opened a session, whose
+ * refresh cookie `arrived` gives), the page gets the answer, cookies and all, only on `release()`.
+ */
+async function holdLoginAnswer(page: Page): Promise<{ arrived: Promise<string>; release: () => void }> {
+  let release!: () => void;
+  let held!: (cookie: string) => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const arrived = new Promise<string>((resolve) => (held = resolve));
+  await page.route('**/auth/login', async (route) => {
+    const request = route.request();
+    const { host: _host, 'content-length': _length, ...headers } = await request.allHeaders();
+    const answer = await fetch(request.url(), { method: 'POST', headers, body: request.postData() });
+    const body = Buffer.from(await answer.arrayBuffer());
+    held(/tw_refresh=([^;]+)/.exec(answer.headers.getSetCookie().join())![1]!);
+    await gate;
+    await route.fulfill({
+      status: answer.status,
+      headers: { ...Object.fromEntries(answer.headers), 'set-cookie': answer.headers.getSetCookie().join('\n') },
+      body,
+    });
+  });
+  return { arrived, release };
+}
+
+/** Starts a login in the page; resolves with 'signed in' or the error's code. */
+function startLogin(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    window.session.login({ username: 'alice', password: 'wonderland' }).then(
+      () => 'signed in',
+      (error: { code: string }) => error.code,
+    ),
+  );
+}
+
+/**
+ * Keeps a readwrite transaction open on the vault's store (from `page`, its own connection) until
+ * the returned function is called: every vault read and write of the origin queues behind it, in order.
+ */
+async function holdVault(page: Page): Promise<() => Promise<void>> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tokenward-vault');
+        open.onerror = () => reject(open.error ?? new Error('open failed'));
+        open.onsuccess = () => {
+          const store = open.result.transaction('vault', 'readwrite').objectStore('vault');
+          const w = window as unknown as { vaultHeld: boolean };
+          w.vaultHeld = true;
+          // A transaction lives while it has requests: one after another, until released.
+          const again = (): void => void (w.vaultHeld && (store.get('session').onsuccess = again));
+          again();
+          store.transaction.oncomplete = () => open.result.close();
+          resolve();
+        };
+      }),
+  );
+  return () => page.evaluate(() => void ((window as unknown as { vaultHeld: boolean }).vaultHeld = false));
+}
+
+describe('issue 23, finding 7: races between tabs leave no session alive at the server, and end none that should live', () => {
   it('ends at the server the session of a login whose answer came after another tab logged out', async () => {
     const [a, b] = await h.newTabs(2);
     await startSessions([a!, b!]);
     await login(b!);
     await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('authenticated');
     // Tab A's login reaches the server before tab B logs out; its answer reaches the tab only after.
-    let release!: () => void;
-    let held!: (cookie: string) => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const arrived = new Promise<string>((resolve) => (held = resolve));
-    await a!.route('**/auth/login', async (route) => {
-      const request = route.request();
-      const { host: _host, 'content-length': _length, ...headers } = await request.allHeaders();
-      const answer = await fetch(request.url(), { method: 'POST', headers, body: request.postData() });
-      const body = Buffer.from(await answer.arrayBuffer());
-      // The refresh cookie of the session the server opened for this login.
-      held(/tw_refresh=([^;]+)/.exec(answer.headers.getSetCookie().join())![1]!);
-      await gate;
-      await route.fulfill({
-        status: answer.status,
-        headers: { ...Object.fromEntries(answer.headers), 'set-cookie': answer.headers.getSetCookie().join('\n') },
-        body,
-      });
-    });
-    const loggingIn = a!.evaluate(() =>
-      window.session.login({ username: 'alice', password: 'wonderland' }).then(
-        () => 'signed in',
-        (error: { code: string }) => error.code,
-      ),
-    );
-    const cookie = await arrived;
+    const held = await holdLoginAnswer(a!);
+    const loggingIn = startLogin(a!);
+    const cookie = await held.arrived;
     await b!.evaluate(() => window.session.logout());
     await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
-    release();
+    held.release();
     // The login is dropped (the logout wins), and the session the server opened for it ends too.
     expect(await loggingIn).toBe('unauthenticated');
     await expect.poll(logoutStatuses).toEqual([204, 204]);
     expect(await refreshStatus(cookie)).toBe(401);
     expect(await a!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  });
+
+  it('ends at the server the session of a login the vault refused: a logout on record that the tab had not heard of', async () => {
+    const [page] = await h.newTabs(1);
+    await startSessions([page!]);
+    const held = await holdLoginAnswer(page!);
+    const loggingIn = startLogin(page!);
+    const cookie = await held.arrived;
+    // Another tab's logout, written to the vault in a later generation; its message never came (that tab's clock is ahead, say).
+    await page!.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('tokenward-vault');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('vault', 'readwrite');
+            tx.objectStore('vault').put({ v: 1, generation: Date.now() + 60_000, signedOut: true }, 'session');
+            tx.oncomplete = () => (open.result.close(), resolve());
+            tx.onerror = () => reject(tx.error ?? new Error('write failed'));
+          };
+          open.onerror = () => reject(open.error ?? new Error('open failed'));
+        }),
+    );
+    held.release();
+    expect(await loggingIn).toBe('unauthenticated');
+    await expect.poll(logoutStatuses).toEqual([204]);
+    expect(await refreshStatus(cookie)).toBe(401);
+    expect(await page!.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
+  });
+
+  it('leaves a login on its way alone when another tab retries an owed logout meanwhile: the retry waits, then finds nothing owed', async () => {
+    const [a, b] = await h.newTabs(2);
+    await startSessions([a!, b!]);
+    await login(a!);
+    h.server.control.failLogout('500');
+    await a!.evaluate(() => window.session.logout());
+    await expect.poll(() => eventsOf(a!)).toContain('error:logout_failed');
+    h.server.control.failLogout(null);
+
+    const held = await holdLoginAnswer(b!);
+    const loggingIn = startLogin(b!);
+    const cookie = await held.arrived;
+    // Every vault call queues from here on: tab A's read on waking comes first, tab B's write of its login after.
+    const releaseVault = await holdVault(a!);
+    await a!.evaluate(() => window.dispatchEvent(new Event('online')));
+    held.release();
+    const context = await h.context();
+    // The browser holds the new session's cookies while tab B has not written its login yet.
+    await expect.poll(async () => (await context.cookies()).find((c) => c.name === 'tw_refresh')?.value).toBe(cookie);
+    await releaseVault();
+
+    expect(await loggingIn).toBe('signed in');
+    await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    // The new session lives at the server: it refreshes, and no logout ended it.
+    await b!.evaluate(() => window.session.refresh());
+    expect(await b!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+    expect(logoutStatuses()).toEqual([500]);
   });
 });
