@@ -5,7 +5,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export interface AccessTokenClaims {
   sub: string; // user name
-  iat: number; // issued at, seconds since the epoch
+  iat: number; // issued at, seconds since the epoch (with milliseconds)
   exp: number; // expires at, seconds since the epoch
   jti: string; // unique token id
   sid: string; // refresh-token family id: revoking the family kills its access tokens too
@@ -36,7 +36,9 @@ export function issueAccessToken(
   secret: Buffer,
   jkt: string | null = null,
 ): { token: string; claims: AccessTokenClaims } {
-  const iat = Math.floor(Date.now() / 1000);
+  // Not rounded down to the second (RFC 7519 allows a fractional NumericDate): a 2 s token issued at
+  // x.9 s would otherwise die at the server 0.9 s before the `expires_in` it was sent with says.
+  const iat = Date.now() / 1000;
   const claims: AccessTokenClaims = { sub: user, iat, exp: iat + ttlSeconds, jti: randomUUID(), sid: familyId, ...(jkt && { cnf: { jkt } }) };
   return { token: signJwt(claims, secret), claims };
 }

@@ -32,6 +32,7 @@ function jwtSecret(): Buffer {
 describe('login', () => {
   it('answers with a JWT and sets an HttpOnly SameSite=Lax refresh cookie and a readable CSRF cookie', async () => {
     const client = new Client(server.url);
+    const sentAt = Date.now();
     const res = await client.post('/auth/login', { json: alice });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -40,6 +41,8 @@ describe('login', () => {
     const claims = decodeJwt(body.access_token as string);
     expect(claims).toEqual({ sub: 'alice', iat: expect.any(Number), exp: expect.any(Number), jti: expect.any(String), sid: expect.any(String) });
     expect((claims.exp as number) - (claims.iat as number)).toBe(20);
+    // The token lives at the server at least as long as `expires_in` tells the client, from when it was asked for.
+    expect((claims.exp as number) * 1000).toBeGreaterThanOrEqual(sentAt + 20_000);
 
     const cookies = setCookies(res);
     const refresh = cookies.get('tw_refresh')!;
