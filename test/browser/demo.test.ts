@@ -192,7 +192,7 @@ describe('the demo (npm run demo, real Chromium)', () => {
     await page.click('#sign-in');
     await page.locator('#status[data-status="authenticated"]').waitFor();
     expect(await page.textContent('#status-text')).toBe('Signed in as alice');
-    expect(await page.locator('#claims dd').allTextContents()).toEqual(['alice', expect.stringMatching(/^\d+ \(.+\)$/)]);
+    expect(await page.locator('#claims dd').allTextContents()).toEqual(['alice', expect.stringMatching(/^\d+(\.\d+)? \(.+\)$/)]);
     // The main page follows, from the shared vault and channel: no second login.
     await main.locator('#status[data-status="authenticated"]').waitFor();
 
