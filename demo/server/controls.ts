@@ -101,6 +101,12 @@ export interface ServerControl {
    * closes. What a page that was reloaded after the server rotated and before the answer arrived sees.
    */
   loseRefreshAnswers(count: number): void;
+  /**
+   * The next login (bearer mode) does its work (the session is open, its refresh token issued) and
+   * its answer waits for `release()`: `arrived` gives that refresh token. What a tab sees when the
+   * answer to its login is slow while other tabs go on. In process only (no /__test__ endpoint).
+   */
+  holdNextLogin(): { arrived: Promise<string>; release: () => void };
   /** Every logout call (both modes) fails this way until set back to null; the session is left intact. */
   failLogout(kind: LogoutFailure | null): void;
   /**
@@ -152,6 +158,9 @@ export class Controls implements ServerControl {
   clearSiteData: string | false;
   refreshDelayMs = 0;
   private lostRefreshAnswers = 0;
+  private heldLogin: { arrived: (refreshToken: string) => void; gate: Promise<void> } | null = null;
+  /** Releases of held logins not yet released: reset() and close() let them all go. */
+  private readonly loginReleases = new Set<() => void>();
   private counters = zeroStats();
   private refreshFailure: { count: number; kind: RefreshFailure; retryAfter: number } | null = null;
   private logoutFailure: LogoutFailure | null = null;
@@ -191,6 +200,26 @@ export class Controls implements ServerControl {
   loseRefreshAnswers(count: number): void {
     if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be an integer >= 0');
     this.lostRefreshAnswers = count;
+  }
+
+  holdNextLogin(): { arrived: Promise<string>; release: () => void } {
+    let arrived!: (refreshToken: string) => void;
+    let open!: () => void;
+    const token = new Promise<string>((resolve) => (arrived = resolve));
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const release = (): void => void (this.loginReleases.delete(release), open());
+    this.loginReleases.add(release);
+    this.heldLogin = { arrived, gate };
+    return { arrived: token, release };
+  }
+
+  /** The login route's pause before its answer: at once, unless this login is held (holdNextLogin). */
+  async holdLogin(refreshToken: string): Promise<void> {
+    const held = this.heldLogin;
+    if (!held) return;
+    this.heldLogin = null;
+    held.arrived(refreshToken);
+    await held.gate;
   }
 
   /** Whether the answer of a refresh that just did its work is to be lost (loseRefreshAnswers); counts it. */
@@ -244,6 +273,7 @@ export class Controls implements ServerControl {
     this.sessionCheckFailure = null;
     this.refreshDelayMs = 0;
     this.lostRefreshAnswers = 0;
+    this.releaseLogins();
     this.accessTokenTtl = this.initialAccessTokenTtl;
     this.clearSiteData = this.initialClearSiteData;
     this.parts.nonces.lifetime = this.initialNonceLifetime;
@@ -296,6 +326,11 @@ export class Controls implements ServerControl {
     return true;
   }
 
+  private releaseLogins(): void {
+    this.heldLogin = null;
+    for (const release of this.loginReleases) release();
+  }
+
   /** Waits ms; resolves false if the server closed meanwhile. Timers are cleared by close(). */
   wait(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -309,6 +344,7 @@ export class Controls implements ServerControl {
 
   close(): void {
     this.closed = true;
+    this.releaseLogins();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

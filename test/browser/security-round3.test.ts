@@ -120,31 +120,6 @@ describe('issue 23, finding 2: the idle timeout outlives the page', () => {
   });
 });
 
-/**
- * Holds the answer to the page's next login: the server has answered (and opened a session, whose
- * refresh cookie `arrived` gives), the page gets the answer, cookies and all, only on `release()`.
- */
-async function holdLoginAnswer(page: Page): Promise<{ arrived: Promise<string>; release: () => void }> {
-  let release!: () => void;
-  let held!: (cookie: string) => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const arrived = new Promise<string>((resolve) => (held = resolve));
-  await page.route('**/auth/login', async (route) => {
-    const request = route.request();
-    const { host: _host, 'content-length': _length, ...headers } = await request.allHeaders();
-    const answer = await fetch(request.url(), { method: 'POST', headers, body: request.postData() });
-    const body = Buffer.from(await answer.arrayBuffer());
-    held(/tw_refresh=([^;]+)/.exec(answer.headers.getSetCookie().join())![1]!);
-    await gate;
-    await route.fulfill({
-      status: answer.status,
-      headers: { ...Object.fromEntries(answer.headers), 'set-cookie': answer.headers.getSetCookie().join('\n') },
-      body,
-    });
-  });
-  return { arrived, release };
-}
-
 /** Starts a login in the page; resolves with 'signed in' or the error's code. */
 function startLogin(page: Page): Promise<string> {
   return page.evaluate(() =>
@@ -187,7 +162,7 @@ describe('issue 23, finding 7: races between tabs leave no session alive at the 
     await login(b!);
     await expect.poll(() => a!.evaluate(() => window.session.getState().status)).toBe('authenticated');
     // Tab A's login reaches the server before tab B logs out; its answer reaches the tab only after.
-    const held = await holdLoginAnswer(a!);
+    const held = h.server.control.holdNextLogin();
     const loggingIn = startLogin(a!);
     const cookie = await held.arrived;
     await b!.evaluate(() => window.session.logout());
@@ -203,7 +178,7 @@ describe('issue 23, finding 7: races between tabs leave no session alive at the 
   it('ends at the server the session of a login the vault refused: a logout on record that the tab had not heard of', async () => {
     const [page] = await h.newTabs(1);
     await startSessions([page!]);
-    const held = await holdLoginAnswer(page!);
+    const held = h.server.control.holdNextLogin();
     const loggingIn = startLogin(page!);
     const cookie = await held.arrived;
     // Another tab's logout, written to the vault in a later generation; its message never came (that tab's clock is ahead, say).
@@ -236,7 +211,7 @@ describe('issue 23, finding 7: races between tabs leave no session alive at the 
     await expect.poll(() => eventsOf(a!)).toContain('error:logout_failed');
     h.server.control.failLogout(null);
 
-    const held = await holdLoginAnswer(b!);
+    const held = h.server.control.holdNextLogin();
     const loggingIn = startLogin(b!);
     const cookie = await held.arrived;
     // Every vault call queues from here on: tab A's read on waking comes first, tab B's write of its login after.

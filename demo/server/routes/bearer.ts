@@ -42,6 +42,7 @@ export function bearerAuthRoutes(ctx: ServerContext): Router {
     if (!login) return;
     const refresh = await ctx.refreshTokens.startFamily(login.user, login.jkt);
     req.session.familyId = refresh.familyId;
+    await ctx.controls.holdLogin(refresh.token); // a test control: at once unless held
     sendTokens(ctx, req, res, refresh, req.query.refresh_in_body === '1', login.jkt);
   });
 
