@@ -101,8 +101,19 @@ class Session {
     return this.in(undefined, () => this.raw('GET', '/window/handles') as Promise<string[]>);
   }
 
-  forget(window: string): void {
-    if (this.current === window) this.current = undefined;
+  /**
+   * Closes `window` and makes another open window current (New Window needs one); false, and
+   * nothing closed, when it is the last: closing that would end the WebDriver session.
+   */
+  closeWindow(window: string): Promise<boolean> {
+    return this.in(window, async () => {
+      const [other] = ((await this.raw('GET', '/window/handles')) as string[]).filter((handle) => handle !== window);
+      if (other === undefined) return false;
+      await this.raw('DELETE', '/window');
+      await this.raw('POST', '/window', { handle: other });
+      this.current = other;
+      return true;
+    });
   }
 
   async close(): Promise<void> {
@@ -527,10 +538,11 @@ class WebKitPage extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     const session = this.session();
-    await session.in(this.handle, async () => {
-      await session.raw('DELETE', '/window');
-      session.forget(this.handle);
-    });
+    if (!(await session.closeWindow(this.handle))) {
+      // The last window stays, on a blank page (its document unloaded as a closed tab's), for the next page.
+      await session.in(this.handle, () => session.raw('POST', '/url', { url: 'about:blank' }));
+      this.ctx.reuse(this.handle);
+    }
     this.ctx.pages.delete(this);
     this.emit('close');
   }
@@ -583,6 +595,12 @@ class WebKitContext extends EventEmitter {
     }
     [context.spare] = await context.session.handles();
     return context;
+  }
+
+  /** A closed page's window, kept open (see WebKitPage.close) for the next newPage(), without that page's scripts. */
+  reuse(handle: string): void {
+    this.scripts.delete(handle);
+    this.spare = handle;
   }
 
   /** What the proxy puts first into each HTML document: the error trap, then the init scripts. */
