@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { trackErrors } from './harness/browser.ts';
+import { ENGINE } from './harness/engine.ts';
 import { eventsOf, login, startSessions, vaultMarker as marker, type PageSessionOptions } from './harness/sessions.ts';
 import { useBrowserSuite } from './harness/suite.ts';
 
@@ -51,8 +52,11 @@ describe('issue 23, finding 1: an owed logout is settled only by a 2xx, never gi
     await page.reload();
     await startSessions([page]);
     // The first call is refused (the new token is not the session's); the refusal carries the
-    // session's token, and the call sent once more with it is answered.
-    await expect.poll(logoutStatuses).toEqual([500, 403, 204]);
+    // session's token, and the call sent once more with it is answered. (The WebKit adapter reads
+    // and clears cookies in a window of its own, so the tab also comes back to the front once
+    // before the reload, and the tab's wake-up may retry first: refused too, then cut off.)
+    await expect.poll(() => logoutStatuses().at(-1)).toBe(204);
+    expect(logoutStatuses().join()).toMatch(ENGINE === 'webkit' ? /^500(,403)+,204$/ : /^500,403,204$/);
     await expect.poll(async () => (await marker(page))?.owed).toBeUndefined();
     expect(await refreshStatus(cookie)).toBe(401);
     expect(await page.evaluate(() => window.session.getState().status)).toBe('unauthenticated');
