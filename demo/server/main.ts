@@ -34,7 +34,6 @@ const server = await startReferenceServer({
   controls: process.env.DEMO_CONTROLS === '1', // the demo page flips the failure switches
   staticDirs: existsSync(dist) ? [dist] : [],
 });
-console.log(`tokenward demo: ${server.url}/`);
 
 // The OpenID Connect page: a local oidc-provider and the API that accepts its tokens, each on
 // its own port: OIDC_PORT and OIDC_API_PORT, by default PORT+1 and PORT+2 (PORT=0: free ones).
@@ -48,6 +47,8 @@ if (existsSync(dist)) {
   const config: OidcDemoConfig = { issuer: provider.issuer, clientId: provider.clientId, apiUrl: api.url, accessTokenTtl };
   writeFileSync(join(dist, 'oidc-config.json'), JSON.stringify(config));
 }
+// Printed once everything listens and the config is written: the URL is ready to open (the demo test waits for it).
+console.log(`tokenward demo: ${server.url}/`);
 console.log(`tokenward OIDC demo: ${server.url}/oidc.html (provider ${provider.issuer}, API ${api.url})`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -480,9 +480,14 @@ class WebKitPage extends EventEmitter {
 
   async waitForURL(want: string | ((url: URL) => boolean), options: { timeout?: number } = {}): Promise<void> {
     const matches = typeof want === 'function' ? want : (url: URL) => globToRegExp(want).test(url.href);
+    let last: string | undefined;
     await until('page.waitForURL', options.timeout ?? 30_000, 100, async () => {
-      const href = await this.currentUrl().catch(() => undefined);
+      const href = (last = await this.currentUrl().catch(() => last));
       return href !== undefined && matches(new URL(href)) ? true : undefined;
+    }).catch((error: unknown) => {
+      // The URL it was left on says which step went wrong: polling can miss a URL the page soon rewrites.
+      if (error instanceof TimeoutError) error.message += ` (last URL: ${last ?? 'none'})`;
+      throw error;
     });
   }
 
