@@ -57,12 +57,24 @@ function watchSession(options: SessionCheckOptions, { session, options: { baseUr
   async function check(): Promise<void> {
     const generation = live();
     const token = await session.getAccessToken();
-    const request = new Request(url, { credentials: 'include', redirect: 'error', signal: AbortSignal.any([lifetime, AbortSignal.timeout(timeout)]) });
-    const response = await (token ? send(request, token) : fetch(request));
-    answered(response);
-    const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
-    // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.
-    if (ended && generation === live()) end('revoked');
+    // A timer of our own, not AbortSignal.any([lifetime, AbortSignal.timeout()]): WebKit can
+    // collect the timeout signal that only the composite refers to, and then a check to a server
+    // that never answers holds the lock below, and so stops every tab's checks, for good.
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new DOMException('The session check timed out', 'TimeoutError')), timeout);
+    const onEnd = () => stop.abort(lifetime.reason);
+    lifetime.addEventListener('abort', onEnd);
+    try {
+      const request = new Request(url, { credentials: 'include', redirect: 'error', signal: stop.signal });
+      const response = await (token ? send(request, token) : fetch(request));
+      answered(response);
+      const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
+      // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.
+      if (ended && generation === live()) end('revoked');
+    } finally {
+      clearTimeout(timer);
+      lifetime.removeEventListener('abort', onEnd);
+    }
   }
 
   function occasion(): void {
