@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../demo/server/index.ts';
 import { waitForState } from './harness/browser.ts';
-import { devicesSeenFrom, outTimes, postFrom, signedInDevice, type Device } from './harness/devices.ts';
+import { devicesSeenFrom, outTimes, postFrom, signedInDevice } from './harness/devices.ts';
 import { eventsOf, startSessions, type PageSessionOptions } from './harness/sessions.ts';
 import { ENGINE } from './harness/engine.ts';
 import { useBrowserSuite } from './harness/suite.ts';
@@ -73,7 +73,9 @@ describe('session check (real Chromium, two devices)', () => {
     await a.tabs[0]!.evaluate(() => window.session.logout());
     await outTimes([...a.tabs, ...b.tabs]);
     for (const tab of b.tabs) expect(await logouts(tab)).toEqual(['logout:revoked']);
-    expect(await logouts(a.tabs[1]!)).toEqual(['logout:other-tab']);
+    // The other tab of A is out once: through the local logout's broadcast, or through its own
+    // check if a tick (or, in WebKit, the adapter focusing its window) came first.
+    expect(await logouts(a.tabs[1]!)).toEqual([expect.stringMatching(/^logout:(other-tab|revoked)$/)]);
   });
 
   it('ends the session when the check answers 200 {"active": false}', async () => {
@@ -140,13 +142,14 @@ describe('session check (real Chromium, two devices)', () => {
     // A visible device beside it polls on the same ticks, so its fourth check means the hidden one had four chances.
     const visible = await signedInDevice(await h.newContext(), h.pageUrl, 1, options);
     await checksAnswered(200, since, 4);
-    const checksOf = async (device: Device) => {
-      const [sid] = (await device.context.cookies()).filter((cookie) => cookie.name === 'connect.sid');
-      const mark = `connect.sid=${fingerprint(decodeURIComponent(sid!.value))}`;
-      return h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since && r.headers.cookie?.includes(mark)).length;
-    };
-    expect(await checksOf(visible)).toBeGreaterThanOrEqual(4);
-    expect(await checksOf(hidden)).toBe(0);
+    // Counted against the visible device's cookie only: reading the hidden device's cookies would
+    // bring one of its windows to the front in WebKit (the WebDriver adapter's cookie window), and
+    // a focused tab rightly checks at once.
+    const [sid] = (await visible.context.cookies()).filter((cookie) => cookie.name === 'connect.sid');
+    const mark = `connect.sid=${fingerprint(decodeURIComponent(sid!.value))}`;
+    const checks = h.server.control.stats().requests.filter((r) => r.path === '/auth/session' && r.at > since);
+    expect(checks.filter((r) => r.headers.cookie?.includes(mark)).length).toBeGreaterThanOrEqual(4);
+    expect(checks.filter((r) => !r.headers.cookie?.includes(mark))).toEqual([]);
   });
 
   it('logs nobody out when the check endpoint fails: 500, hang, dropped connection', async () => {
