@@ -1,4 +1,5 @@
 import { ResponseBodyError } from 'oauth4webapi';
+import { bounded } from '../bounded.js';
 import { TokenwardError, type TokenwardErrorCode, type TokenwardErrorDetails } from '../errors.js';
 import { parseRetryAfter } from '../refresh/backoff.js';
 
@@ -26,8 +27,12 @@ export async function send(
   request: (signal: AbortSignal) => Promise<Response>,
 ): Promise<Response> {
   const timer = AbortSignal.timeout(timeout);
+  const joined = signal ? AbortSignal.any([signal, timer]) : timer;
   try {
-    return await request(signal ? AbortSignal.any([signal, timer]) : timer);
+    // Raced against the signal, not only handed to fetch: WebKit (2.50) can collect an
+    // AbortSignal.any() signal that only a fetch holds, and that fetch is then never aborted.
+    // bounded()'s listener keeps the signal, and the call ends on time either way.
+    return await bounded(request(joined), joined, () => new Error(`${call} stopped`));
   } catch (error) {
     if (signal?.aborted) throw new TokenwardError('disposed', `${call} aborted`, { cause: error });
     if (timer.aborted) throw new TokenwardError('timeout', `${call} timed out after ${timeout} ms`, { cause: error });

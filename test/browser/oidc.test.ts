@@ -226,6 +226,37 @@ describe('tokenward/oidc refresh failures', () => {
     expect((await eventsOf(page!)).filter((line) => line.startsWith('logout'))).toEqual([]);
   });
 
+  // The refresh's signal joins the lock's and the timeout with AbortSignal.any(). WebKit can collect
+  // such a signal when only a fetch holds it, and the fetch is then never aborted: the call would
+  // run on until the lock's hold limit (twice the timeout). The page makes garbage so that
+  // collections run while the provider holds the answer.
+  it('gives up a refresh the provider never answers after the session timeout, garbage collections or not: timeout, the session kept', async () => {
+    const [page] = await h.oidcTabs(1);
+    await h.start([page!], { timeout: 1000 });
+    await signIn(page!, h, { timeout: 1000 });
+    h.provider.holdRefreshAnswers(true);
+    try {
+      await page!.evaluate(() => {
+        setInterval(() => {
+          const garbage = [];
+          for (let i = 0; i < 30_000; i++) garbage.push({ i, list: new Array(20).fill(i) });
+        }, 5);
+      });
+      const outcome = await page!.evaluate(() =>
+        window.session.refresh().then(
+          () => 'refreshed',
+          (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+        ),
+      );
+      expect(outcome).toBe('timeout: refresh timed out after 1000 ms');
+      expect(await page!.evaluate(() => window.session.getState().status)).toBe('authenticated');
+      // Stopped here: the provider rotated before holding its answer, so the retry would end the grant.
+      await page!.evaluate(() => window.session.dispose());
+    } finally {
+      h.provider.holdRefreshAnswers(false);
+    }
+  });
+
   it('logs out with refresh-rejected when the provider answers invalid_grant', async () => {
     const [page] = await h.oidcTabs(1);
     await h.start([page!]);
