@@ -1,3 +1,4 @@
+import { bounded } from '../bounded.js';
 import { onWake } from '../refresh/wake.js';
 import type { SessionCheck, SessionLink } from '../contract/part.js';
 
@@ -57,16 +58,18 @@ function watchSession(options: SessionCheckOptions, { session, options: { baseUr
   async function check(): Promise<void> {
     const generation = live();
     const token = await session.getAccessToken();
-    // A timer of our own, not AbortSignal.any([lifetime, AbortSignal.timeout()]): WebKit can
-    // collect the timeout signal that only the composite refers to, and then a check to a server
-    // that never answers holds the lock below, and so stops every tab's checks, for good.
+    // A check to a server that never answers must end on time: it holds the lock below, and a check
+    // never given up would stop every tab's checks for good. So the request is raced against its
+    // signal, not only handed to fetch: WebKit (2.50), during garbage collections, can lose the abort
+    // of a fetched Request's signal. A timer of our own, since an AbortSignal.any() that only a
+    // fetch holds can be collected there too.
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(new DOMException('The session check timed out', 'TimeoutError')), timeout);
     const onEnd = () => stop.abort(lifetime.reason);
     lifetime.addEventListener('abort', onEnd);
     try {
       const request = new Request(url, { credentials: 'include', redirect: 'error', signal: stop.signal });
-      const response = await (token ? send(request, token) : fetch(request));
+      const response = await bounded(token ? send(request, token) : fetch(request), stop.signal, () => stop.signal.reason as Error);
       answered(response);
       const ended = response.status === 401 || (response.ok && ((await response.json()) as { active?: unknown } | null)?.active === false);
       // A verdict about a session that has ended or been replaced meanwhile is no verdict about this one.
