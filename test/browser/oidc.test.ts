@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { trackErrors, waitForState } from './harness/browser.ts';
+import { makeGarbage, trackErrors, waitForState } from './harness/browser.ts';
 import { keepTabsBusy, reachCallback, signIn, startLogin, stopSession, useOidcSuite } from './harness/oidc.ts';
 import { eventsOf, loggedOut, startSessions } from './harness/sessions.ts';
 
@@ -236,12 +236,7 @@ describe('tokenward/oidc refresh failures', () => {
     await signIn(page!, h, { timeout: 1000 });
     h.provider.holdRefreshAnswers(true);
     try {
-      await page!.evaluate(() => {
-        setInterval(() => {
-          const garbage = [];
-          for (let i = 0; i < 30_000; i++) garbage.push({ i, list: new Array(20).fill(i) });
-        }, 5);
-      });
+      await makeGarbage(page!);
       const outcome = await page!.evaluate(() =>
         window.session.refresh().then(
           () => 'refreshed',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../demo/server/index.ts';
-import { waitForState } from './harness/browser.ts';
+import { makeGarbage, waitForState } from './harness/browser.ts';
 import { devicesSeenFrom, outTimes, postFrom, signedInDevice } from './harness/devices.ts';
 import { eventsOf, startSessions, type PageSessionOptions } from './harness/sessions.ts';
 import { ENGINE } from './harness/engine.ts';
@@ -156,14 +156,7 @@ describe('session check (real Chromium, two devices)', () => {
     const device = await signedInDevice(await h.newContext(), h.pageUrl, 2, { sessionCheck: { interval: 0.5 }, timeout: 500 });
     // Garbage collections while checks hang: WebKit can then lose the abort of a fetched Request's
     // signal, and a hung check that is never given up would hold the check lock, stopping all checks.
-    for (const tab of device.tabs) {
-      await tab.evaluate(() => {
-        setInterval(() => {
-          const garbage = [];
-          for (let i = 0; i < 30_000; i++) garbage.push({ i, list: new Array(20).fill(i) });
-        }, 5);
-      });
-    }
+    await Promise.all(device.tabs.map(makeGarbage));
     for (const kind of ['500', 'hang', 'drop'] as const) {
       h.server.control.failSessionCheck(kind);
       const since = Date.now();

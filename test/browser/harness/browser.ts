@@ -83,6 +83,19 @@ export function trackErrors(page: Page, options: TrackErrorsOptions = {}): strin
 }
 
 /**
+ * From now on the page allocates and drops objects every 5 ms, as a busy app does, so that
+ * garbage collections run while a test waits: what a browser collects too early shows then.
+ */
+export function makeGarbage(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    setInterval(() => {
+      const garbage = [];
+      for (let i = 0; i < 30_000; i++) garbage.push({ i, list: new Array(20).fill(i) });
+    }, 5);
+  });
+}
+
+/**
  * Open `n` tabs on `url` in `context`, in parallel, each with error tracking attached before
  * navigation and the SDK loaded (`window.tokenward` set) when this resolves.
  */
